@@ -1,0 +1,136 @@
+"""Core models every app uses: stores, staff and their roles, audit events."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoreQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StoreQuerySet":
+        """The stores whose data ``user`` may read."""
+        profile = staff_profile(user)
+        if profile is None:
+            return self.none()
+        if profile.role == Role.HEAD_OFFICE:
+            return self.all()
+        if profile.role == Role.SUPERVISOR:
+            return self.filter(region=profile.region) if profile.region else self.none()
+        return self.filter(pk=profile.store_id) if profile.store_id else self.none()
+
+
+class Store(models.Model):
+    code = models.CharField(_("store code"), max_length=16, unique=True, help_text=_("For example S027"))
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk")
+    MANAGER = "manager", _("Store manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    HEAD_OFFICE = "head_office", _("Head office")
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLERK)
+    store = models.ForeignKey(
+        Store,
+        verbose_name=_("store"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("Required for clerks and store managers."),
+    )
+    region = models.CharField(
+        _("region"), max_length=50, blank=True, help_text=_("Supervisors see every store of this region.")
+    )
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["clerk", "manager"]) | models.Q(store__isnull=False),
+                name="staff_store_required_for_store_roles",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.username
+
+    @property
+    def is_head_office(self) -> bool:
+        return self.role == Role.HEAD_OFFICE
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == Role.CLERK
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def can_write(self) -> bool:
+        """Supervisors only read; everyone else works on the customers they see."""
+        return self.role != Role.SUPERVISOR
+
+    @property
+    def can_export(self) -> bool:
+        return self.role in (Role.MANAGER, Role.HEAD_OFFICE)
+
+
+def staff_profile(user) -> StaffProfile | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.staff
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, for the things a chain must be able to trace."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    store = models.ForeignKey(Store, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

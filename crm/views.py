@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from crm import hooks
+from crm.access import require_profile
+from crm.celery import app as celery_app
+from crm.models import Role, Store
+from customers.models import Purchase
+
+
+@login_required
+def home(request):
+    profile = require_profile(request.user)
+    today = timezone.localdate()
+    purchases_today = Purchase.objects.visible_to(request.user).counted().filter(purchased_at__date=today)
+    if profile.role == Role.CLERK:
+        purchases_today = purchases_today.filter(clerk=request.user)
+    context = {
+        "profile": profile,
+        "stores": Store.objects.visible_to(request.user),
+        "purchases_today": purchases_today.select_related("customer", "store")[:20],
+        "panels": hooks.panels("home_panels", request),
+    }
+    return render(request, f"crm/home_{profile.role}.html", context)
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down" to a load balancer
+        return f"down: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _broker_status() -> str:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"down: {exc.__class__.__name__}"
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    status = {"database": _database_status(), "broker": _broker_status()}
+    healthy = all(value == "ok" for value in status.values())
+    status["status"] = "ok" if healthy else "down"
+    return JsonResponse(status, status=200 if healthy else 503)

@@ -1,0 +1,219 @@
+"""Workflows of the customer file. The only writers of purchases and customer totals."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm import hooks
+from crm.access import audit
+from crm.models import Store
+from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
+from customers.signals import customer_captured, purchase_recorded
+
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class DuplicateCustomer(Exception):
+    """The mobile (or card number) already belongs to ``customer``."""
+
+    def __init__(self, customer: Customer):
+        super().__init__(f"mobile already belongs to customer {customer.pk}")
+        self.customer = customer
+
+
+@dataclass(frozen=True)
+class LineData:
+    item: str
+    unit_price: Decimal
+    quantity: int = 1
+    category: str = ""
+    size: str = ""
+    colour: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return money(self.unit_price * self.quantity)
+
+
+def find_by_mobile(mobile: str) -> Customer | None:
+    """Chain-wide exact match: the customer is standing at the till giving their number."""
+    return Customer.objects.filter(mobile=mobile).first() if mobile else None
+
+
+def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consent: bool, **fields) -> Customer:
+    """Create a customer with consent. ``mobile`` must be normalised.
+
+    Raises DuplicateCustomer if the mobile is taken (also when two clerks capture the
+    same number at the same moment: the unique index decides), ValidationError without
+    consent.
+    """
+    if not data_consent:
+        raise ValidationError(
+            _("The customer has not agreed to keep their data: record an anonymous purchase instead.")
+        )
+    existing = find_by_mobile(mobile)
+    if existing is not None:
+        raise DuplicateCustomer(existing)
+    id_number = fields.pop("id_number", "")
+    now = timezone.now()
+    customer = Customer(
+        home_store=store,
+        clerk=clerk,
+        name=name.strip(),
+        mobile=mobile,
+        data_consent_at=now,
+        data_consent_by=clerk,
+        **fields,
+    )
+    if customer.marketing_consent:
+        customer.marketing_consent_at = now
+    if id_number:
+        customer.set_id_number(id_number)
+    try:
+        with transaction.atomic():
+            customer.save()
+            audit(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
+            customer_captured.send(sender=Customer, customer=customer, by=clerk)
+    except IntegrityError:
+        existing = find_by_mobile(mobile)
+        if existing is None:
+            raise
+        raise DuplicateCustomer(existing) from None
+    return customer
+
+
+def share_with_store(customer: Customer, store: Store, by) -> None:
+    if customer.home_store_id != store.pk:
+        CustomerStoreShare.objects.get_or_create(customer=customer, store=store, defaults={"shared_by": by})
+
+
+def next_receipt_number(store: Store, when: dt.datetime, skip: int = 0) -> str:
+    day = timezone.localtime(when).strftime("%Y%m%d")
+    prefix = f"{store.code}-{day}-"
+    count = Purchase.objects.filter(store=store, receipt_number__startswith=prefix).count()
+    return f"{prefix}{count + 1 + skip:04d}"
+
+
+def record_purchase(
+    *,
+    store: Store,
+    clerk,
+    lines: list[LineData],
+    customer: Customer | None = None,
+    receipt_number: str = "",
+    idempotency_key: uuid.UUID | None = None,
+    purchased_at: dt.datetime | None = None,
+    is_imported: bool = False,
+    note: str = "",
+) -> tuple[Purchase, bool]:
+    """Record a sale with its lines and update the customer's totals, atomically.
+
+    Returns (purchase, created). The same ``idempotency_key`` twice (a double-clicked
+    submit, a retried request) returns the first purchase with created=False.
+    """
+    if not lines:
+        raise ValidationError(_("A purchase needs at least one line."))
+    key = idempotency_key or uuid.uuid4()
+    when = purchased_at or timezone.now()
+    with transaction.atomic():
+        if customer is not None:
+            # One purchase per customer at a time: points, tier checks and follow-up
+            # plans downstream read the totals written here.
+            customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        existing = Purchase.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+
+        subtotal = sum((line.total for line in lines), ZERO)
+        rate = (
+            Decimal(hooks.first("discount_rate", customer, default=0)) if customer and not is_imported else Decimal(0)
+        )
+        discount = money(subtotal * rate)
+        purchase = Purchase(
+            store=store,
+            customer=customer,
+            clerk=clerk,
+            purchased_at=when,
+            subtotal=subtotal,
+            discount_rate=rate,
+            discount_amount=discount,
+            total=subtotal - discount,
+            is_imported=is_imported,
+            idempotency_key=key,
+            note=note,
+        )
+        # A typed receipt number is the till's own and must be unique; a generated one
+        # may collide with a clerk saving at the same moment, so it is tried again.
+        for attempt in range(1 if receipt_number.strip() else 5):
+            purchase.receipt_number = receipt_number.strip() or next_receipt_number(store, when, attempt)
+            try:
+                with transaction.atomic():
+                    purchase.save()
+                break
+            except IntegrityError:
+                existing = Purchase.objects.filter(idempotency_key=key).first()
+                if existing is not None:
+                    return existing, False
+        else:
+            raise ValidationError(
+                _("Receipt number %(receipt)s is already recorded in this store.")
+                % {"receipt": purchase.receipt_number},
+                code="duplicate_receipt",
+            )
+        PurchaseLine.objects.bulk_create(
+            PurchaseLine(
+                purchase=purchase,
+                item=line.item,
+                category=line.category,
+                size=line.size,
+                colour=line.colour,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.total,
+            )
+            for line in lines
+        )
+        if customer is not None:
+            update = {
+                "cumulative_spend": F("cumulative_spend") + purchase.total,
+                "visit_count": F("visit_count") + (0 if is_imported else 1),
+            }
+            if customer.last_purchase_at is None or when > customer.last_purchase_at:
+                update["last_purchase_at"] = when
+            if customer.member_since is None or timezone.localdate(when) < customer.member_since:
+                update["member_since"] = timezone.localdate(when)
+            Customer.objects.filter(pk=customer.pk).update(**update)
+            customer.refresh_from_db()
+            purchase.customer = customer
+            share_with_store(customer, store, clerk)
+        purchase_recorded.send(sender=Purchase, purchase=purchase, created=True)
+    return purchase, True
+
+
+def adjust_cumulative_spend(customer: Customer, amount: Decimal) -> None:
+    """Add ``amount`` (negative for a return) to the customer's cumulative spend, never below 0."""
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked.cumulative_spend = max(ZERO, locked.cumulative_spend + amount)
+        locked.save(update_fields=["cumulative_spend", "updated_at"])
+        customer.cumulative_spend = locked.cumulative_spend
+
+
+def set_marketing_consent(customer: Customer, accepted: bool, by) -> None:
+    now = timezone.now()
+    customer.marketing_consent = accepted
+    customer.marketing_consent_at = now
+    customer.marketing_opt_out_at = None if accepted else now
+    customer.save(update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"])
+    audit(by, "customer.marketing_consent", customer, store=customer.home_store, accepted=accepted)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("till/", views.till, name="till"),
+    path("till/lookup/", views.till_lookup, name="till_lookup"),
+    path("till/sale/", views.sale, name="sale"),
+    path("customers/", views.customer_list, name="list"),
+    path("customers/new/", views.customer_create, name="create"),
+    path("customers/<int:pk>/", views.customer_detail, name="detail"),
+    path("customers/<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("customers/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("purchases/<int:pk>/", views.purchase_detail, name="purchase"),
+]

@@ -1,0 +1,21 @@
+// A form marked data-once can be submitted once: the second click of a double click is
+// dropped here, and the server's idempotency key catches anything that gets through.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute("data-once")) return;
+  if (form.dataset.submitted === "1") { event.preventDefault(); return; }
+  form.dataset.submitted = "1";
+  form.querySelectorAll("button[type=submit]").forEach(function (b) { b.classList.add("disabled"); });
+});
+
+// Formset rows: a button with data-add-row="prefix" clones the empty form template.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-add-row]");
+  if (!button) return;
+  var prefix = button.dataset.addRow;
+  var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+  var template = document.getElementById(prefix + "-empty");
+  var html = template.innerHTML.replace(/__prefix__/g, total.value);
+  document.getElementById(prefix + "-rows").insertAdjacentHTML("beforeend", html);
+  total.value = parseInt(total.value, 10) + 1;
+});
