@@ -13,6 +13,7 @@ message instead of falling back to something insecure.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -192,6 +193,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Hour and minute (Asia/Shanghai) at which beat runs the daily jobs.
 KEDANG_DAILY_JOBS_AT = env.str("KEDANG_DAILY_JOBS_AT", default="08:00")
+try:
+    _hour, _minute = (int(part) for part in KEDANG_DAILY_JOBS_AT.split(":"))
+    assert 0 <= _hour < 24 and 0 <= _minute < 60
+except (ValueError, AssertionError):
+    raise ImproperlyConfigured(f"KEDANG_DAILY_JOBS_AT must be HH:MM, not {KEDANG_DAILY_JOBS_AT!r}") from None
+# Apps add their own periodic tasks to this dict (keys are unique names).
+CELERY_BEAT_SCHEDULE = {
+    "daily-jobs": {
+        "task": "crm.tasks.run_daily_jobs_task",
+        "schedule": crontab(hour=_hour, minute=_minute),
+    },
+}
 
 # --- security in production -----------------------------------------------------------
 if PRODUCTION:
