@@ -7,6 +7,8 @@ a function here in its ``AppConfig.ready()``:
 - ``customer_panels``: ``fn(request, customer) -> (template_name, context) | None``;
   shown on the customer profile, in registration order.
 - ``till_panels``: same signature, shown at the till beside the chosen customer.
+- ``receipt_panels``: ``fn(request, purchase) -> (template_name, context) | None`` on the
+  receipt page after a sale.
 - ``discount_rate``: ``fn(customer) -> Decimal`` (0 to 1); the first non-None answer is
   the discount applied at the till.
 - ``home_panels``: ``fn(request) -> (template_name, context) | None`` on the home page.

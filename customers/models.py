@@ -248,8 +248,17 @@ class CustomerStoreShare(models.Model):
         return f"{self.customer} @ {self.store.code}"
 
 
-class PurchaseQuerySet(ScopedQuerySet):
-    scope_field = "store"
+class PurchaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PurchaseQuerySet":
+        """Sales made in the user's stores, and all sales of the customers they see."""
+        profile = staff_profile(user)
+        if profile is None:
+            return self.none()
+        if profile.is_head_office:
+            return self.all()
+        return self.filter(
+            Q(store__in=Store.objects.visible_to(user)) | Q(customer__in=Customer.objects.visible_to(user))
+        )
 
     def identified(self):
         return self.filter(customer__isnull=False)

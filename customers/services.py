@@ -217,3 +217,44 @@ def set_marketing_consent(customer: Customer, accepted: bool, by) -> None:
     customer.marketing_opt_out_at = None if accepted else now
     customer.save(update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"])
     audit(by, "customer.marketing_consent", customer, store=customer.home_store, accepted=accepted)
+
+
+def checkout(
+    *,
+    store: Store,
+    clerk,
+    lines: list[LineData],
+    idempotency_key: uuid.UUID,
+    customer: Customer | None = None,
+    new_customer: dict | None = None,
+    receipt_number: str = "",
+    note: str = "",
+) -> tuple[Purchase, bool]:
+    """The till's one write: capture the new customer (if any) and record the sale together.
+
+    A resubmitted form (same key) returns the first purchase before anything else is
+    tried, so a double click on "new customer + sale" neither duplicates the customer
+    nor reports the mobile as taken.
+    """
+    existing = Purchase.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            if new_customer is not None:
+                customer = capture_customer(store=store, clerk=clerk, **new_customer)
+            return record_purchase(
+                store=store,
+                clerk=clerk,
+                customer=customer,
+                lines=lines,
+                receipt_number=receipt_number,
+                idempotency_key=idempotency_key,
+                note=note,
+            )
+    except DuplicateCustomer:
+        # The other click of a double click may have committed meanwhile.
+        existing = Purchase.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+        raise

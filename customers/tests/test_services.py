@@ -1,0 +1,114 @@
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from customers.models import Customer, Purchase
+from customers.services import DuplicateCustomer, LineData, capture_customer, checkout, record_purchase
+
+SHIRT = [LineData(item="衬衫", unit_price=Decimal("399.00"), quantity=2)]
+
+
+def test_it_sums_lines_in_decimal_and_updates_the_customer(customer_a, clerk_a):
+    lines = [LineData(item="a", unit_price=Decimal("0.10"), quantity=3), LineData(item="b", unit_price=Decimal("0.20"))]
+    purchase, created = record_purchase(store=customer_a.home_store, clerk=clerk_a, customer=customer_a, lines=lines)
+    assert created and purchase.total == Decimal("0.50")
+    assert Customer.objects.get(pk=customer_a.pk).cumulative_spend == Decimal("0.50")
+
+
+def test_it_numbers_receipts_per_store_and_day(customer_a, clerk_a):
+    first, _ = record_purchase(store=customer_a.home_store, clerk=clerk_a, customer=customer_a, lines=SHIRT)
+    second, _ = record_purchase(store=customer_a.home_store, clerk=clerk_a, customer=customer_a, lines=SHIRT)
+    assert first.receipt_number.startswith("S001-") and first.receipt_number.endswith("-0001")
+    assert second.receipt_number.endswith("-0002")
+
+
+def test_it_returns_the_first_purchase_for_a_repeated_key(customer_a, clerk_a):
+    key = uuid.uuid4()
+    first, _ = record_purchase(
+        store=customer_a.home_store, clerk=clerk_a, customer=customer_a, lines=SHIRT, idempotency_key=key
+    )
+    again, created = record_purchase(
+        store=customer_a.home_store, clerk=clerk_a, customer=customer_a, lines=SHIRT, idempotency_key=key
+    )
+    assert again == first and not created
+    assert Customer.objects.get(pk=customer_a.pk).cumulative_spend == Decimal("798.00")
+
+
+def test_it_refuses_a_customer_without_consent(store_a, clerk_a):
+    with pytest.raises(ValidationError):
+        capture_customer(store=store_a, clerk=clerk_a, name="x", mobile="+8613800000000", data_consent=False)
+    assert not Customer.objects.exists()
+
+
+def test_a_failed_capture_at_checkout_records_no_sale(customer_a, store_a, clerk_a):
+    with pytest.raises(DuplicateCustomer):
+        checkout(
+            store=store_a,
+            clerk=clerk_a,
+            lines=SHIRT,
+            idempotency_key=uuid.uuid4(),
+            new_customer={"name": "冒名", "mobile": customer_a.mobile, "data_consent": True},
+        )
+    assert not Purchase.objects.exists()
+
+
+def _in_threads(n, fn):
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(fn())
+        except Exception as exc:  # collected and asserted on by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_capturing_one_mobile_at_once_make_one_customer(store_a, clerk_a, clerk_a2):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent transactions")
+
+    def capture():
+        return capture_customer(store=store_a, clerk=clerk_a, name="同时", mobile="+8613800000009", data_consent=True)
+
+    results, errors = _in_threads(4, capture)
+    assert Customer.objects.filter(mobile="+8613800000009").count() == 1
+    assert len(results) == 1 and len(errors) == 3
+    assert all(isinstance(e, DuplicateCustomer) for e in errors)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_arriving_at_once_records_one_sale(store_a, clerk_a):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent transactions")
+    key = uuid.uuid4()
+
+    def submit():
+        return checkout(
+            store=store_a,
+            clerk=clerk_a,
+            lines=SHIRT,
+            idempotency_key=key,
+            new_customer={"name": "双击", "mobile": "+8613800000010", "data_consent": True},
+        )
+
+    results, errors = _in_threads(3, submit)
+    assert errors == []
+    assert Purchase.objects.count() == 1 and Customer.objects.count() == 1
+    assert sorted(created for _, created in results) == [False, False, True]
