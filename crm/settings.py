@@ -219,3 +219,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- loyalty ---
+# Points earned per CNY of a purchase's total, rounded down (for example 1 or 0.5).
+LOYALTY_POINTS_PER_CNY = env.str("LOYALTY_POINTS_PER_CNY", default="1")
+# Points expire this many days after they were earned; 0 turns expiry off.
+LOYALTY_POINTS_EXPIRE_DAYS = _int("LOYALTY_POINTS_EXPIRE_DAYS", 0)
+# New card numbers: {tier} (A/B), {year}, {store} (store code), {seq} (running number per prefix).
+LOYALTY_CARD_NUMBER_FORMAT = env.str("LOYALTY_CARD_NUMBER_FORMAT", default="{tier}{year}{seq:06d}")
+
+# --- followups ---
+# Dotted path of the SMS backend: followups.sms.backends.{filebased,console,locmem,http}.SmsBackend.
+KEDANG_SMS_BACKEND = env.str("KEDANG_SMS_BACKEND", default="followups.sms.backends.filebased.SmsBackend")
+KEDANG_SMS_OUTBOX_DIR = Path(env.str("KEDANG_SMS_OUTBOX_DIR", default=str(VAR_DIR / "sms-outbox")))
+KEDANG_SMS_HTTP_URL = env.str("KEDANG_SMS_HTTP_URL", default="")
+KEDANG_SMS_HTTP_KEY = env.str("KEDANG_SMS_HTTP_KEY", default="")
+KEDANG_SMS_HTTP_SENDER = env.str("KEDANG_SMS_HTTP_SENDER", default="")
+KEDANG_SMS_HTTP_TIMEOUT = _int("KEDANG_SMS_HTTP_TIMEOUT", 10)
+if KEDANG_SMS_BACKEND.endswith(".http.SmsBackend") and not KEDANG_SMS_HTTP_URL:
+    raise ImproperlyConfigured("KEDANG_SMS_HTTP_URL is required with the HTTP SMS backend")
+# Shared secret the gateway sends with inbound replies (X-Kedang-Token); empty disables the endpoint.
+KEDANG_SMS_INBOUND_TOKEN = env.str("KEDANG_SMS_INBOUND_TOKEN", default="")
+KEDANG_SMS_OPT_OUT_LINE = env.str("KEDANG_SMS_OPT_OUT_LINE", default="回复TD退订")
+KEDANG_SMS_MAX_ATTEMPTS = _int("KEDANG_SMS_MAX_ATTEMPTS", 5)
+# A message claimed longer ago than this by a sender that never finished is claimed again.
+KEDANG_SMS_CLAIM_TIMEOUT = _int("KEDANG_SMS_CLAIM_TIMEOUT", 300)
+KEDANG_FOLLOWUP_MIN_CALL_GAP_DAYS = _int("KEDANG_FOLLOWUP_MIN_CALL_GAP_DAYS", 3)
+KEDANG_FOLLOWUP_DAMPING_CALLS = _int("KEDANG_FOLLOWUP_DAMPING_CALLS", 3)
+KEDANG_FOLLOWUP_MAX_ATTEMPTS = _int("KEDANG_FOLLOWUP_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE["followups-send-outbox"] = {
+    "task": "followups.tasks.send_outbox_task",
+    "schedule": _int("KEDANG_SMS_OUTBOX_EVERY", 300),
+}

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class LoyaltyConfig(AppConfig):
     name = "loyalty"
     verbose_name = _("Loyalty")
+
+    def ready(self) -> None:
+        from crm import hooks
+        from customers.signals import purchase_recorded
+        from loyalty import jobs, panels, services  # noqa: F401  (jobs register themselves)
+
+        purchase_recorded.connect(services.on_purchase_recorded, dispatch_uid="loyalty.on_purchase_recorded")
+        hooks.register("discount_rate", services.discount_rate)
+        hooks.register("customer_panels", panels.customer_panel)
+        hooks.register("till_panels", panels.till_panel)
+        hooks.register("receipt_panels", panels.receipt_panel)
+        hooks.register("home_panels", panels.home_panel)
+        hooks.register("nav_links", panels.nav_links)

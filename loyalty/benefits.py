@@ -1,0 +1,93 @@
+"""The benefits matrix: which tier gets what, and the tier discount at the till."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from crm.access import audit
+from customers.models import Customer, Tier
+from loyalty.models import BenefitKind, TierBenefit
+
+# Seed 003's table; the discount rates are our defaults until head office sets its own.
+DEFAULT_MATRIX = {
+    BenefitKind.GIFTS_FOR_POINTS: "ABC",
+    BenefitKind.HOLIDAY_GIFTS: "AB",
+    BenefitKind.NEW_ARRIVALS: "ABC",
+    BenefitKind.PROMOTIONS: "ABC",
+    BenefitKind.BIRTHDAY_WISHES: "ABC",
+    BenefitKind.BIRTHDAY_VOUCHER: "AB",
+    BenefitKind.CLUB_EVENTS: "A",
+    BenefitKind.CALLBACKS: "ABC",
+    BenefitKind.ANNIVERSARY_GIFT: "AB",
+    BenefitKind.DISCOUNT: "AB",
+    BenefitKind.HOME_VISITS: "A",
+}
+DEFAULT_DISCOUNT = {Tier.A: Decimal("0.10"), Tier.B: Decimal("0.05"), Tier.C: None}
+
+
+def ensure_matrix() -> None:
+    """Every (benefit, tier) cell exists; missing ones get the seed's defaults."""
+    TierBenefit.objects.bulk_create(
+        [
+            TierBenefit(
+                benefit=benefit,
+                tier=tier,
+                enabled=tier in tiers,
+                rate=DEFAULT_DISCOUNT[tier] if benefit == BenefitKind.DISCOUNT else None,
+            )
+            for benefit, tiers in DEFAULT_MATRIX.items()
+            for tier in Tier.values
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def matrix() -> list[dict]:
+    """Rows in the seed's order: {"benefit", "label", "cells": {tier: TierBenefit}}."""
+    cells = {(c.benefit, c.tier): c for c in TierBenefit.objects.all()}
+    if len(cells) < len(BenefitKind.values) * len(Tier.values):
+        ensure_matrix()
+        cells = {(c.benefit, c.tier): c for c in TierBenefit.objects.all()}
+    return [
+        {"benefit": kind.value, "label": kind.label, "cells": [cells[(kind.value, tier)] for tier in ("A", "B", "C")]}
+        for kind in BenefitKind
+    ]
+
+
+def benefits_for(tier: str) -> list[TierBenefit]:
+    order = {kind: i for i, kind in enumerate(BenefitKind.values)}
+    cells = TierBenefit.objects.filter(tier=tier, enabled=True)
+    return sorted(cells, key=lambda c: order.get(c.benefit, 99))
+
+
+def discount_rate(customer: Customer | None) -> Decimal | None:
+    """The ``discount_rate`` hook: the tier's discount, if the matrix gives one."""
+    if customer is None:
+        return None
+    cell = TierBenefit.objects.filter(benefit=BenefitKind.DISCOUNT, tier=customer.tier, enabled=True).first()
+    if cell is None or not cell.rate:
+        return None
+    return cell.rate
+
+
+@transaction.atomic
+def update_matrix(changes: dict[tuple[str, str], dict], *, by) -> int:
+    """``changes``: (benefit, tier) -> {"enabled", "detail", "rate"}. Returns cells changed."""
+    ensure_matrix()
+    changed = 0
+    for (benefit, tier), values in changes.items():
+        cell = TierBenefit.objects.select_for_update().get(benefit=benefit, tier=tier)
+        new = {
+            "enabled": bool(values.get("enabled")),
+            "detail": (values.get("detail") or "").strip()[:100],
+            "rate": values.get("rate") if benefit == BenefitKind.DISCOUNT else None,
+        }
+        if any(getattr(cell, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(cell, k, v)
+            cell.updated_by = by
+            cell.save()
+            changed += 1
+    if changed:
+        audit(by, "loyalty.benefits_changed", None, cells=changed)
+    return changed

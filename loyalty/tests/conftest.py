@@ -1,0 +1,27 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from customers.factories import CustomerFactory
+from loyalty.models import Gift
+
+
+def at(day: dt.date, hour: int = 12) -> dt.datetime:
+    """Noon, store-local, on ``day``."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def gift(db):
+    return Gift.objects.create(name="真丝领带", points_price=1000, stock=10)
+
+
+@pytest.fixture
+def make_customer(store_a, clerk_a):
+    def make(**fields):
+        fields.setdefault("home_store", store_a)
+        fields.setdefault("clerk", clerk_a)
+        return CustomerFactory(**fields)
+
+    return make

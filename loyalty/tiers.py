@@ -1,0 +1,280 @@
+"""Tier rules and evaluation: who is eligible for the silver or gold card, and opening
+the card application when they are. Becoming eligible never changes the tier by itself."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.access import audit
+from customers.models import Customer, Purchase, Tier
+from loyalty.models import (
+    UPGRADE_TIERS,
+    ApplicationEvent,
+    ApplicationStatus,
+    CardApplication,
+    RuleVersion,
+    TierEvaluation,
+    TierRule,
+    tier_rank,
+)
+
+ZERO = Decimal("0.00")
+
+
+class RuleError(ValueError):
+    pass
+
+
+def next_tier(tier: str) -> str | None:
+    return {Tier.C: Tier.B, Tier.B: Tier.A}.get(tier)
+
+
+# --- rules ----------------------------------------------------------------------------
+
+
+def current_rules() -> RuleVersion:
+    version = RuleVersion.current()
+    if version is None:  # the data migration seeds v1; this covers a flushed database
+        version = update_rules(
+            {
+                Tier.B: (Decimal("1500"), Decimal("5000"), None),
+                Tier.A: (Decimal("3000"), Decimal("10000"), 182),
+            },
+            by=None,
+            note="defaults",
+        )
+    return version
+
+
+@transaction.atomic
+def update_rules(values: dict, *, by, note: str = "") -> RuleVersion:
+    """A new version of the rules. ``values``: tier -> (single, cumulative, window_days|None)."""
+    for tier in UPGRADE_TIERS:
+        single, cumulative, window = values[tier]
+        if single <= 0 or cumulative <= 0 or (window is not None and window <= 0):
+            raise RuleError(_("Thresholds and the window must be more than zero."))
+    silver, gold = values[Tier.B], values[Tier.A]
+    if gold[0] < silver[0] or gold[1] < silver[1]:
+        raise RuleError(_("Gold card thresholds cannot be lower than silver card thresholds."))
+    last = RuleVersion.objects.select_for_update().order_by("-number").first()
+    version = RuleVersion.objects.create(number=(last.number + 1) if last else 1, created_by=by, note=note[:200])
+    TierRule.objects.bulk_create(
+        TierRule(version=version, tier=tier, single_threshold=s, cumulative_threshold=c, window_days=w)
+        for tier, (s, c, w) in values.items()
+    )
+    if by is not None:
+        audit(by, "loyalty.rules_changed", version, version=version.number)
+    return RuleVersion.objects.prefetch_related("rules").get(pk=version.pk)
+
+
+# --- evaluation -------------------------------------------------------------------------
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What counts toward one tier on one day."""
+
+    tier: str
+    rule: TierRule
+    max_single: Decimal
+    cumulative: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.max_single >= self.rule.single_threshold or self.cumulative >= self.rule.cumulative_threshold
+
+    @property
+    def cumulative_needed(self) -> Decimal:
+        return max(ZERO, self.rule.cumulative_threshold - self.cumulative)
+
+
+def standings(customer: Customer, on: dt.date, version: RuleVersion | None = None) -> dict[str, Standing]:
+    """Per upgrade tier: the largest single purchase and the spend that count on ``on``.
+
+    A rule with a window counts real (not imported) purchases of the ``window_days``
+    store-local days ending on ``on``, that day included. Without a window, single
+    purchases count since the first, and the cumulative is the customer's cumulative
+    spend (opening balances included, returns deducted).
+    """
+    version = version or current_rules()
+    end = _day_start(on + dt.timedelta(days=1))
+    aggregates = {}
+    for rule in version.rules.all():
+        since = (
+            Q(purchased_at__gte=_day_start(on - dt.timedelta(days=rule.window_days - 1))) if rule.window_days else Q()
+        )
+        aggregates[f"single_{rule.tier}"] = Max("total", filter=since)
+        aggregates[f"sum_{rule.tier}"] = Sum("total", filter=since)
+    row = Purchase.objects.filter(customer_id=customer.pk, is_imported=False, purchased_at__lt=end).aggregate(
+        **aggregates
+    )
+    result = {}
+    for rule in version.rules.all():
+        cumulative = row[f"sum_{rule.tier}"] or ZERO if rule.window_days else customer.cumulative_spend
+        result[rule.tier] = Standing(rule.tier, rule, row[f"single_{rule.tier}"] or ZERO, cumulative)
+    return result
+
+
+def evaluate_tier(customer: Customer, on: dt.date | None = None, *, purchase: Purchase | None = None):
+    """Which tier the rules make ``customer`` eligible for on ``on`` (never lower than the
+    tier they hold). Records the evaluation with the rule version; returns it
+    (``.eligible_tier``, ``.rule_version``)."""
+    on = on or timezone.localdate()
+    version = current_rules()
+    found = standings(customer, on, version)
+    eligible = customer.tier
+    for tier in UPGRADE_TIERS:
+        if found[tier].met and tier_rank(tier) > tier_rank(eligible):
+            eligible = tier
+    fields = {
+        "rule_version": version,
+        "current_tier": customer.tier,
+        "eligible_tier": eligible,
+        "max_single": max(s.max_single for s in found.values()),
+        "cumulative": customer.cumulative_spend,
+        "window_cumulative": found[Tier.A].cumulative,
+        "at": timezone.now(),
+    }
+    if purchase is None:
+        # The daily check records one evaluation per customer and day, however often it runs.
+        evaluation, _created = TierEvaluation.objects.update_or_create(
+            customer=customer, on=on, purchase=None, defaults=fields
+        )
+        return evaluation
+    return TierEvaluation.objects.create(customer=customer, on=on, purchase=purchase, **fields)
+
+
+def next_tier_gap(customer: Customer, on: dt.date | None = None) -> dict | None:
+    """How far the customer is from the next tier up, or None at gold."""
+    target = next_tier(customer.tier)
+    if target is None:
+        return None
+    standing = standings(customer, on or timezone.localdate())[target]
+    return {
+        "tier": target,
+        "tier_label": Tier(target).label,
+        "single_needed": standing.rule.single_threshold,
+        "cumulative_needed": standing.cumulative_needed,
+        "window_days": standing.rule.window_days,
+        "eligible": standing.met,
+    }
+
+
+# --- eligibility -> card application ---------------------------------------------------
+
+
+def _add_event(application: CardApplication, status: str, by, note: str = "", at=None) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        status=status,
+        by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+        note=str(note)[:200],
+        at=at or timezone.now(),
+    )
+
+
+def _rejected_since_last_purchase(customer: Customer, tier: str) -> bool:
+    """Head office said no and the customer has not bought since: don't ask again daily."""
+    rejected = CardApplication.objects.filter(
+        customer=customer, status=ApplicationStatus.REJECTED, target_tier__in=_tiers_at_or_above(tier)
+    )
+    if customer.last_purchase_at:
+        rejected = rejected.filter(decided_at__gte=customer.last_purchase_at)
+    return rejected.exists()
+
+
+def _tiers_at_or_above(tier: str) -> list[str]:
+    return [t for t in UPGRADE_TIERS if tier_rank(t) >= tier_rank(tier)]
+
+
+def check_eligibility(
+    customer: Customer, on: dt.date | None = None, by=None, *, purchase: Purchase | None = None
+) -> CardApplication | None:
+    """Evaluate and, if the customer qualifies for a higher tier, make sure one card
+    application is open for it. Returns the open application (new or existing) or None.
+
+    Runs under the customer's row lock (taken here; the purchase already holds it), so
+    two purchases at once open one application; a partial unique index backs that up.
+    """
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        evaluation = evaluate_tier(customer, on, purchase=purchase)
+        eligible = evaluation.eligible_tier
+        open_application = CardApplication.objects.open().filter(customer=customer).first()
+        if tier_rank(eligible) <= tier_rank(customer.tier):
+            return open_application
+        if open_application is not None:
+            if tier_rank(eligible) > tier_rank(open_application.target_tier):
+                open_application.target_tier = eligible
+                open_application.rule_version = evaluation.rule_version
+                open_application.save(update_fields=["target_tier", "rule_version"])
+                _add_event(
+                    open_application,
+                    open_application.status,
+                    by,
+                    _("Now eligible for %(tier)s") % {"tier": Tier(eligible).label},
+                )
+            return open_application
+        if purchase is None and _rejected_since_last_purchase(customer, eligible):
+            return None
+        application = CardApplication(
+            customer=customer,
+            store=purchase.store if purchase is not None else customer.home_store,
+            from_tier=customer.tier,
+            target_tier=eligible,
+            rule_version=evaluation.rule_version,
+            purchase=purchase,
+            created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+        )
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            return CardApplication.objects.open().filter(customer=customer).first()
+        _add_event(
+            application,
+            ApplicationStatus.CREATED,
+            by,
+            _("Opened automatically (rules v%(v)s)") % {"v": evaluation.rule_version.number},
+        )
+        return application
+
+
+def tier_check(day: dt.date) -> dict:
+    """The daily job: everyone whose purchases meet a rule above their tier is checked
+    (catches what a purchase-time check could not, such as edited rules)."""
+    version = current_rules()
+    counted = Purchase.objects.filter(
+        customer__isnull=False, is_imported=False, purchased_at__lt=_day_start(day + dt.timedelta(days=1))
+    )
+    qualifies = Q(pk__in=[])
+    for rule in version.rules.all():
+        below = Q(tier__in=[t for t in Tier.values if tier_rank(t) < tier_rank(rule.tier)])
+        purchases = counted
+        if rule.window_days:
+            purchases = counted.filter(purchased_at__gte=_day_start(day - dt.timedelta(days=rule.window_days - 1)))
+            spent = Q(
+                pk__in=purchases.values("customer_id")
+                .annotate(spent=Sum("total"))
+                .filter(spent__gte=rule.cumulative_threshold)
+                .values("customer_id")
+            )
+        else:
+            spent = Q(cumulative_spend__gte=rule.cumulative_threshold)
+        single = Q(pk__in=purchases.filter(total__gte=rule.single_threshold).values("customer_id"))
+        qualifies |= below & (single | spent)
+    before = CardApplication.objects.count()
+    checked = 0
+    for customer in Customer.objects.filter(qualifies).order_by("pk").iterator(chunk_size=500):
+        check_eligibility(customer, day)
+        checked += 1
+    return {"checked": checked, "applications_opened": CardApplication.objects.count() - before}
