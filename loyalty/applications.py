@@ -37,7 +37,7 @@ def _user(by):
     return by if by is not None and getattr(by, "is_authenticated", False) else None
 
 
-def _move(application: CardApplication, from_statuses, to_status: str, by, note: str = "", **fields) -> None:
+def _move(application: CardApplication, from_statuses, to_status: str, by, event_note: str = "", **fields) -> None:
     now = timezone.now()
     moved = CardApplication.objects.filter(pk=application.pk, status__in=list(from_statuses)).update(
         status=to_status, **fields
@@ -52,7 +52,7 @@ def _move(application: CardApplication, from_statuses, to_status: str, by, note:
     application.status = to_status
     for name, value in fields.items():
         setattr(application, name, value)
-    _add_event(application, to_status, by, note, at=now)
+    _add_event(application, to_status, by, event_note, at=now)
 
 
 # --- card numbers and cards ----------------------------------------------------------------
@@ -98,18 +98,18 @@ def _void_cards(customer: Customer, by, reason: str) -> list[str]:
 def issue_card(customer: Customer, tier: str, *, by, application: CardApplication | None = None) -> MembershipCard:
     """A new card for ``tier``; the previous card is voided. Caller holds the customer lock."""
     voided = _void_cards(customer, by, _("Replaced by a %(tier)s") % {"tier": Tier(tier).label})
-    if customer.card_number and customer.card_number not in voided:
-        # A card from before Kedang (an import): keep its number on record as voided.
-        if not MembershipCard.objects.filter(number=customer.card_number).exists():
-            MembershipCard.objects.create(
-                customer=customer,
-                number=customer.card_number,
-                tier=customer.tier,
-                issued_at=customer.created_at,
-                voided_at=timezone.now(),
-                voided_by=_user(by),
-                void_reason=_("Replaced by a %(tier)s") % {"tier": Tier(tier).label},
-            )
+    # A card from before Kedang (an import): keep its number on record as voided.
+    legacy = customer.card_number and customer.card_number not in voided
+    if legacy and not MembershipCard.objects.filter(number=customer.card_number).exists():
+        MembershipCard.objects.create(
+            customer=customer,
+            number=customer.card_number,
+            tier=customer.tier,
+            issued_at=customer.created_at,
+            voided_at=timezone.now(),
+            voided_by=_user(by),
+            void_reason=_("Replaced by a %(tier)s") % {"tier": Tier(tier).label},
+        )
     number = new_card_number(tier, store=application.store if application else customer.home_store)
     card = MembershipCard.objects.create(
         customer=customer, number=number, tier=tier, issued_by=_user(by), application=application
