@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,10 +57,11 @@ def _sale_customer(request) -> Customer | None:
     if request.GET.get("customer"):
         return get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"])
     if request.GET.get("mobile"):
-        customer = find_by_mobile(request.GET["mobile"])
+        try:
+            customer = find_by_mobile(normalise_mobile(request.GET["mobile"]))
+        except ValidationError:
+            customer = None
         if customer is None:
-            from django.http import Http404
-
             raise Http404
         return customer
     return None
