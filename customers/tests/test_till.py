@@ -1,8 +1,8 @@
 """The till: find or capture a customer and record the sale."""
 
 import uuid
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
