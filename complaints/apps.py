@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from complaints import jobs, panels  # noqa: F401  (registers the daily job)
+        from crm import hooks
+
+        hooks.register("customer_panels", panels.customer_panel)
+        hooks.register("receipt_panels", panels.receipt_panel)
+        hooks.register("home_panels", panels.home_panel)
+        hooks.register("nav_links", panels.nav_links)

@@ -1,0 +1,30 @@
+"""The default categories, departments and deadlines from the seeds; head office edits them."""
+
+from django.db import migrations
+
+CATEGORIES = ["产品质量", "服务", "配送物流", "价格", "安装", "其他"]
+DEPARTMENTS = ["销售部", "质量部", "生产部", "物流部", "售后部"]
+# severity: (first response hours, resolution hours), calendar hours
+DEADLINES = {"low": (48, 14 * 24), "normal": (24, 7 * 24), "high": (8, 3 * 24), "critical": (2, 24)}
+
+
+def create_defaults(apps, schema_editor):
+    Category = apps.get_model("complaints", "Category")
+    Department = apps.get_model("complaints", "Department")
+    Sla = apps.get_model("complaints", "Sla")
+    for position, name in enumerate(CATEGORIES):
+        category, _ = Category.objects.get_or_create(name=name, defaults={"position": position})
+        for severity, (first, resolution) in DEADLINES.items():
+            Sla.objects.get_or_create(
+                category=category,
+                severity=severity,
+                defaults={"first_response_hours": first, "resolution_hours": resolution},
+            )
+    for position, name in enumerate(DEPARTMENTS):
+        Department.objects.get_or_create(name=name, defaults={"position": position})
+
+
+class Migration(migrations.Migration):
+    dependencies = [("complaints", "0001_initial")]
+
+    operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]

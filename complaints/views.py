@@ -1,0 +1,312 @@
+"""Complaint pages: lists, intake, the complaint with its timeline, and its actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import attachments, services
+from complaints.forms import (
+    AgreementForm,
+    AssignForm,
+    ComplaintForm,
+    EventForm,
+    FilterForm,
+    ResolutionForm,
+    StatusForm,
+    SurveyForm,
+)
+from complaints.models import Attachment, Complaint, Status
+from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
+from customers.models import Customer, Purchase
+
+
+def _refused(request, refused: list[str]) -> None:
+    for message in refused:
+        messages.error(request, message)
+
+
+@staff_required()
+def complaint_list(request):
+    profile = require_profile(request.user)
+    scope = request.GET.get("scope") or ("mine" if profile.can_write and not profile.is_head_office else "store")
+    complaints = Complaint.objects.visible_to(request.user)
+    if scope == "mine":
+        complaints = complaints.filter(owner=request.user).open()
+    elif scope == "surveys":
+        complaints = complaints.filter(status=Status.CLOSED, survey_answered_at__isnull=True)
+    form = FilterForm(request.GET or None, user=request.user)
+    if form.is_valid():
+        complaints = _filtered(complaints, form.cleaned_data)
+    complaints = complaints.select_related("store", "customer", "category", "owner__staff", "department")
+    page = Paginator(complaints, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/list.html",
+        {"page": page, "form": form, "scope": scope, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+def _filtered(complaints, data: dict):
+    if data["status"] == "open":
+        complaints = complaints.open()
+    elif data["status"]:
+        complaints = complaints.filter(status=data["status"])
+    for field in ("category", "severity", "channel", "store"):
+        if data[field]:
+            complaints = complaints.filter(**{field: data[field]})
+    if data["overdue"]:
+        complaints = complaints.overdue()
+    if data["since"]:
+        complaints = complaints.filter(received_at__date__gte=data["since"])
+    if data["until"]:
+        complaints = complaints.filter(received_at__date__lte=data["until"])
+    if data["q"]:
+        text = data["q"].strip()
+        q = Q(description__icontains=text) | Q(customer__name__icontains=text) | Q(caller_name__icontains=text)
+        q |= Q(caller_contact__icontains=text) | Q(customer__mobile__contains=text)
+        if text.lstrip("#").isdigit():
+            q |= Q(pk=int(text.lstrip("#")))
+        complaints = complaints.filter(q)
+    return complaints
+
+
+@writer_required
+def complaint_create(request):
+    """Intake. ``?customer=<id>&source=callback&task=<id>`` prefills it from a callback."""
+    initial = {}
+    customer = None
+    if request.GET.get("customer"):
+        customer = get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"])
+        initial["customer"] = customer
+    if request.GET.get("source") == "callback":
+        initial["channel"] = "callback"
+    if request.GET.get("task", "").isdigit():
+        initial["source_task"] = int(request.GET["task"])
+    if request.GET.get("purchase", "").isdigit():
+        initial["purchase"] = int(request.GET["purchase"])
+    form = ComplaintForm(request.POST or None, request.FILES or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint, created = services.log_complaint(
+                store=data["store"],
+                received_by=request.user,
+                category=data["category"],
+                channel=data["channel"],
+                description=data["description"],
+                severity=data["severity"],
+                customer=data["customer"],
+                caller_name=data["caller_name"],
+                caller_contact=data["caller_contact"],
+                purchase=data["purchase"],
+                department=data["department"],
+                owner=data["owner"],
+                source_task_id=data["source_task"],
+                key=data["key"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if created:
+                _saved, refused = attachments.attach(complaint, data["attachments"], request.user)
+                _refused(request, refused)
+                messages.success(request, _("Complaint #%(number)s is logged.") % {"number": complaint.pk})
+            return redirect(complaint)
+    customer = form.cleaned_data.get("customer") if form.is_bound and form.is_valid() else customer
+    return render(request, "complaints/form.html", {"form": form, "customer": customer})
+
+
+@staff_required()
+def complaint_detail(request, pk: int):
+    complaint = get_visible_or_404(
+        Complaint.objects.select_related("store", "customer", "category", "department", "owner__staff", "purchase"),
+        request.user,
+        pk=pk,
+    )
+    events = complaint.events.select_related("by__staff").prefetch_related("files")
+    context = {
+        "complaint": complaint,
+        "events": events,
+        "files": complaint.attachments.all(),
+        "returns": complaint.returns.select_related("purchase").prefetch_related("lines__purchase_line"),
+        "now": timezone.now(),
+        "can_write": require_profile(request.user).can_write,
+        "assign_form": AssignForm(
+            complaint=complaint, initial={"department": complaint.department_id, "owner": complaint.owner_id}
+        ),
+        "event_form": EventForm(),
+        "resolution_form": ResolutionForm(
+            initial={"resolution_type": complaint.resolution_type, "amount": complaint.resolution_amount}
+        ),
+        "agreement_form": AgreementForm(),
+        "survey_form": SurveyForm(),
+        "purchases": _purchases_for_return(request, complaint),
+    }
+    return render(request, "complaints/detail.html", context)
+
+
+def _purchases_for_return(request, complaint):
+    if complaint.purchase_id:
+        return [complaint.purchase]
+    if complaint.customer_id:
+        return list(Purchase.objects.visible_to(request.user).filter(customer=complaint.customer)[:10])
+    return []
+
+
+def _writable(request, pk: int) -> Complaint:
+    return get_visible_or_404(Complaint.objects, request.user, pk=pk)
+
+
+@require_POST
+@writer_required
+def complaint_assign(request, pk: int):
+    complaint = _writable(request, pk)
+    form = AssignForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        messages.error(request, _("Choose an owner who works for this store or head office."))
+        return redirect(complaint)
+    try:
+        services.assign(
+            complaint,
+            request.user,
+            department=form.cleaned_data["department"],
+            owner=form.cleaned_data["owner"],
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(complaint)
+
+
+@require_POST
+@writer_required
+def complaint_event(request, pk: int):
+    complaint = _writable(request, pk)
+    form = EventForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Write what happened."))
+        return redirect(complaint)
+    event = services.add_event(complaint, request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+    _saved, refused = attachments.attach(complaint, form.cleaned_data["attachments"], request.user, event=event)
+    _refused(request, refused)
+    return redirect(complaint)
+
+
+ACTIONS = {
+    "start": services.start_investigation,
+    "wait": services.wait_on_customer,
+    "resume": services.resume,
+    "close": services.close,
+    "reopen": services.reopen,
+}
+
+
+@require_POST
+@writer_required
+def complaint_status(request, pk: int):
+    complaint = _writable(request, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        ACTIONS[form.cleaned_data["action"]](complaint, request.user, form.cleaned_data["text"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Status: %(status)s") % {"status": complaint.get_status_display()})
+        if form.cleaned_data["action"] == "close" and complaint.survey_task_id is None:
+            messages.info(
+                request,
+                _("No follow-up task could be scheduled: the satisfaction survey is waiting on this complaint."),
+            )
+    return redirect(complaint)
+
+
+@require_POST
+@writer_required
+def complaint_resolve(request, pk: int):
+    complaint = _writable(request, pk)
+    form = ResolutionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resolve(
+                complaint,
+                request.user,
+                resolution_type=form.cleaned_data["resolution_type"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Check the resolution and amount."))
+    return redirect(complaint)
+
+
+@require_POST
+@writer_required
+def complaint_agreement(request, pk: int):
+    complaint = _writable(request, pk)
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_agreement(
+                complaint, request.user, agreed=form.cleaned_data["agreed"], text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose whether the customer agrees."))
+    return redirect(complaint)
+
+
+@writer_required
+def complaint_survey(request, pk: int):
+    """The satisfaction check after closing, recorded by whoever called the customer."""
+    complaint = _writable(request, pk)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_survey(
+                complaint,
+                request.user,
+                score=form.cleaned_data["score"],
+                satisfied=form.cleaned_data["satisfied"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if complaint.status == Status.CLOSED:
+                messages.success(request, _("Thank you: the customer's answer is recorded."))
+            else:
+                messages.warning(request, _("The customer is not satisfied: the complaint is reopened."))
+            return redirect(complaint)
+    return render(request, "complaints/survey.html", {"complaint": complaint, "form": form})
+
+
+@staff_required()
+def attachment_download(request, pk: int):
+    """Attachments are served only to those who see the complaint, never from a public URL."""
+    attachment = get_visible_or_404(Attachment.objects, request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not (attachment.is_image or request.GET.get("inline")),
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
