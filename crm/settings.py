@@ -260,3 +260,15 @@ CELERY_BEAT_SCHEDULE["followups-send-outbox"] = {
     "task": "followups.tasks.send_outbox_task",
     "schedule": _int("KEDANG_SMS_OUTBOX_EVERY", 300),
 }
+
+# --- complaints ---
+# Largest attachment (photo or PDF) accepted on a complaint, in bytes.
+COMPLAINTS_ATTACHMENT_MAX_BYTES = _int("COMPLAINTS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The satisfaction callback is due this many days after a complaint is closed.
+COMPLAINTS_SURVEY_AFTER_DAYS = _int("COMPLAINTS_SURVEY_AFTER_DAYS", 1)
+# Still overdue this many hours after the first breach: escalated to head office.
+COMPLAINTS_SECOND_BREACH_HOURS = _int("COMPLAINTS_SECOND_BREACH_HOURS", 24)
+CELERY_BEAT_SCHEDULE["complaints-escalate-hourly"] = {
+    "task": "complaints.tasks.escalate_task",
+    "schedule": crontab(minute=5),
+}
