@@ -409,3 +409,6 @@ class ContactLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} {self.get_channel_display()} {self.get_outcome_display()}"
+
+
+from customers.importing.models import ImportJob  # noqa: E402,F401
