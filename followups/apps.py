@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Follow-ups")
+
+    def ready(self):
+        from crm import hooks
+        from customers.signals import purchase_recorded
+        from followups import jobs, panels  # noqa: F401  (registers the daily jobs)
+        from followups.services import plans
+
+        purchase_recorded.connect(plans.on_purchase_recorded, dispatch_uid="followups.plan")
+        hooks.register("schedule_callback", plans.schedule_callback)
+        hooks.register("customer_panels", panels.customer_panel)
+        hooks.register("home_panels", panels.home_panel)
+        hooks.register("nav_links", panels.nav_links)

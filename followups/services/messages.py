@@ -1,0 +1,127 @@
+"""Message text: placeholders, preview, the opt-out line, and stopping messages."""
+
+import string
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.access import audit
+from customers.models import Customer, Purchase
+from followups.models import Channel, FollowUpTask, InboundMessage, MessageStatus, OutboundMessage, TaskStatus
+
+# Placeholder -> what it stands for, shown beside the template editor.
+PLACEHOLDERS = {
+    "name": _("name with 先生/女士"),
+    "store": _("store name"),
+    "items": _("items bought"),
+    "points": _("points balance"),
+    "cumulative_spend": _("cumulative spend (CNY)"),
+    "next_gift": _("next gift"),
+    "points_needed": _("points still needed for the next gift"),
+    "gift_hint": _("a sentence about the next gift, empty when there is none"),
+    "years": _("years as a member"),
+}
+
+OPT_OUT_WORDS = {"TD", "T", "不接受", "退订"}
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def loyalty_context(customer: Customer) -> dict:
+    from loyalty.services import points_balance, points_to_next_gift
+
+    points = points_balance(customer)
+    next_gift = points_to_next_gift(customer)
+    gift, needed = next_gift if next_gift else (None, 0)
+    hint = f"再积{needed}分即可兑换{gift}。" if gift is not None else ""
+    return {"points": points, "next_gift": str(gift or ""), "points_needed": needed, "gift_hint": hint}
+
+
+def message_context(customer: Customer, *, purchase: Purchase | None = None, store=None, day=None) -> dict:
+    purchase = purchase or customer.purchases.counted().order_by("-purchased_at").first()
+    store = store or (purchase.store if purchase else customer.home_store)
+    day = day or timezone.localdate()
+    items = "、".join(line.item for line in purchase.lines.all()) if purchase else ""
+    years = day.year - customer.member_since.year if customer.member_since else 0
+    return {
+        "name": customer.salutation,
+        "store": store.name,
+        "items": items,
+        "cumulative_spend": f"{customer.cumulative_spend:.2f}",
+        "years": years,
+        **loyalty_context(customer),
+    }
+
+
+def render(body: str, context: dict) -> str:
+    """``body`` with its placeholders filled; unknown ones are left as typed."""
+    try:
+        return string.Formatter().vformat(body, (), _Missing(context))
+    except (ValueError, IndexError):
+        # A stray brace in head office's text: send it as written rather than not at all.
+        return body
+
+
+def with_opt_out_line(text: str) -> str:
+    line = settings.KEDANG_SMS_OPT_OUT_LINE
+    return text if not line or text.rstrip().endswith(line) else f"{text.rstrip()}{line}"
+
+
+def sms_text(body: str, context: dict) -> str:
+    return with_opt_out_line(render(body, context))
+
+
+SAMPLE_CONTEXT = {
+    "name": "王女士",
+    "store": "南京西路店",
+    "items": "羊毛西装、衬衫",
+    "points": 3280,
+    "cumulative_spend": f"{Decimal('3280.00'):.2f}",
+    "next_gift": "真丝领带",
+    "points_needed": 720,
+    "gift_hint": "再积720分即可兑换真丝领带。",
+    "years": 2,
+}
+
+
+def is_opt_out_reply(text: str) -> bool:
+    return (text or "").strip().upper().rstrip("。.!！") in OPT_OUT_WORDS
+
+
+def stop_messages(customer: Customer, *, by=None, reason: str = "opt_out") -> int:
+    """Opt the customer out: no further SMS, queued ones are cancelled. Returns messages cancelled."""
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if reason == "opt_out" and not customer.marketing_opt_out_at:
+            customer.opt_out()
+            customer.save(
+                update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"]
+            )
+        cancel_pending_sms(customer)
+        cancelled = OutboundMessage.objects.filter(customer=customer, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.CANCELLED, last_error=reason
+        )
+        audit(by, f"followups.sms_stopped.{reason}", customer, store=customer.home_store)
+    return cancelled
+
+
+def cancel_pending_sms(customer: Customer) -> int:
+    return FollowUpTask.objects.filter(customer=customer, channel=Channel.SMS, status=TaskStatus.PENDING).update(
+        status=TaskStatus.CANCELLED
+    )
+
+
+def record_inbound(mobile: str, text: str) -> InboundMessage:
+    """A reply from the gateway. "TD" or "不接受" stops every marketing message to that number."""
+    customer = Customer.objects.filter(mobile=mobile).first()
+    opt_out = is_opt_out_reply(text)
+    message = InboundMessage.objects.create(mobile=mobile, body=text[:500], customer=customer, is_opt_out=opt_out)
+    if opt_out and customer is not None:
+        stop_messages(customer)
+    return message

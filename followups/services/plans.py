@@ -1,0 +1,170 @@
+"""Follow-up plans: the tasks a purchase creates, ad-hoc callbacks, and a manager's changes."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from crm.access import audit
+from customers.models import Customer, Purchase
+from followups.models import CadenceRule, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
+
+ACTIVE = (TaskStatus.PENDING, TaskStatus.DONE)
+
+
+def on_purchase_recorded(sender, purchase: Purchase, created: bool, **kwargs) -> None:
+    """Receiver of ``customers.signals.purchase_recorded``: runs inside the purchase's
+    transaction with the customer row locked, so two purchases of one customer plan one
+    after the other."""
+    if created and purchase.customer_id is not None and not purchase.is_imported:
+        create_plan(purchase)
+
+
+def create_plan(purchase: Purchase) -> list[FollowUpTask]:
+    """The purchase's tasks, due in store-local days after it, for the clerk who served it.
+
+    The plan replaces what older plans still had ahead of them, and its calls keep
+    KEDANG_FOLLOWUP_MIN_CALL_GAP_DAYS from any other call of the customer.
+    """
+    customer = purchase.customer
+    day = timezone.localdate(purchase.purchased_at)
+    with transaction.atomic():
+        FollowUpTask.objects.filter(
+            customer=customer,
+            kind=TaskKind.PLAN,
+            status=TaskStatus.PENDING,
+            due_date__gt=day,
+            purchase__purchased_at__lt=purchase.purchased_at,
+        ).update(status=TaskStatus.SUPERSEDED, superseded_by=purchase)
+        # A purchase is points growth: the customer is back on the full cadence.
+        CustomerCadence.objects.filter(customer=customer).update(quarterly_since=None)
+
+        busy = _call_days(customer, exclude_purchase=purchase)
+        tasks = []
+        for rule in CadenceRule.objects.filter(tier=customer.tier, is_active=True).order_by("day_offset", "id"):
+            due = day + dt.timedelta(days=rule.day_offset)
+            if rule.channel != Channel.SMS:
+                due = _first_free_day(due, busy)
+                busy.add(due)
+            tasks.append(
+                FollowUpTask(
+                    kind=TaskKind.PLAN,
+                    customer=customer,
+                    store_id=purchase.store_id,
+                    assignee_id=purchase.clerk_id,
+                    purchase=purchase,
+                    rule=rule,
+                    channel=rule.channel,
+                    purpose=rule.purpose,
+                    script=rule.script,
+                    template_id=rule.template_id,
+                    due_date=due,
+                )
+            )
+        FollowUpTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    return tasks
+
+
+def _call_days(customer: Customer, exclude_purchase: Purchase | None = None) -> set[dt.date]:
+    calls = FollowUpTask.objects.filter(customer=customer, status__in=ACTIVE).calls()
+    if exclude_purchase is not None:
+        calls = calls.exclude(purchase=exclude_purchase)
+    return set(calls.values_list("due_date", flat=True))
+
+
+def _first_free_day(due: dt.date, busy: set[dt.date]) -> dt.date:
+    gap = settings.KEDANG_FOLLOWUP_MIN_CALL_GAP_DAYS
+    while any(abs((due - other).days) < gap for other in busy):
+        due = max(other for other in busy if abs((due - other).days) < gap) + dt.timedelta(days=gap)
+    return due
+
+
+def schedule_callback(
+    customer: Customer,
+    *,
+    purpose: str,
+    due_date: dt.date,
+    assignee,
+    store,
+    note: str = "",
+    key: str,
+    channel: str = Channel.CALL,
+) -> FollowUpTask:
+    """An ad-hoc call (hook ``schedule_callback``); the same ``key`` returns the same task."""
+    task, _ = FollowUpTask.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": TaskKind.ADHOC,
+            "customer": customer,
+            "store": store,
+            "assignee": assignee,
+            "channel": channel,
+            "purpose": purpose[:100],
+            "script": note,
+            "due_date": due_date,
+        },
+    )
+    return task
+
+
+def add_task(customer, *, channel, purpose, due_date, assignee, store, by, script="", token=None) -> FollowUpTask:
+    """A task a manager adds to one customer's plan; ``token`` (from the form) makes a
+    double submit create it once."""
+    task = schedule_callback(
+        customer,
+        purpose=purpose,
+        due_date=due_date,
+        assignee=assignee,
+        store=store,
+        note=script,
+        key=f"manual:{token or uuid.uuid4()}",
+        channel=channel,
+    )
+    audit(by, "followups.task_added", task, store=store, due=str(due_date))
+    return task
+
+
+def reschedule(task: FollowUpTask, due_date: dt.date, *, by) -> bool:
+    """The manager sets a new date (accepting the clerk's proposal, or on their own)."""
+    changed = FollowUpTask.objects.filter(pk=task.pk, status=TaskStatus.PENDING).update(
+        due_date=due_date, overdue=due_date < timezone.localdate(), proposed_due_date=None, proposal_note=""
+    )
+    if changed:
+        audit(by, "followups.rescheduled", task, store=task.store, due=str(due_date))
+    return bool(changed)
+
+
+def cancel(task: FollowUpTask, *, by) -> bool:
+    changed = FollowUpTask.objects.filter(pk=task.pk, status=TaskStatus.PENDING).update(
+        status=TaskStatus.CANCELLED, completed_by=by, completed_at=timezone.now()
+    )
+    if changed:
+        audit(by, "followups.cancelled", task, store=task.store)
+    return bool(changed)
+
+
+def propose(task: FollowUpTask, due_date: dt.date, note: str, *, by) -> bool:
+    """A clerk proposes a different date; the manager decides."""
+    changed = FollowUpTask.objects.filter(pk=task.pk, status=TaskStatus.PENDING).update(
+        proposed_due_date=due_date, proposal_note=note[:200], proposed_by=by
+    )
+    return bool(changed)
+
+
+def reassign(task: FollowUpTask, assignee, *, by) -> bool:
+    changed = FollowUpTask.objects.filter(pk=task.pk, status=TaskStatus.PENDING).update(assignee=assignee)
+    if changed:
+        audit(by, "followups.reassigned", task, store=task.store, to=assignee.pk)
+    return bool(changed)
+
+
+def reassign_all(store, from_user, to_user, *, by) -> int:
+    """Every open task of a clerk who left goes to another clerk of the store."""
+    moved = FollowUpTask.objects.filter(Q(store=store) & Q(assignee=from_user) & Q(status=TaskStatus.PENDING)).update(
+        assignee=to_user
+    )
+    audit(by, "followups.reassigned_all", store=store, frm=from_user.pk, to=to_user.pk, tasks=moved)
+    return moved
