@@ -80,7 +80,8 @@ class CustomerQuerySet(models.QuerySet):
         from customers.validators import normalise_digits
 
         digits = "".join(ch for ch in normalise_digits(text) if ch.isdigit())
-        q = Q(name__icontains=text) | Q(card_number__iexact=text)
+        q = Q(name__startswith=text) if len(text) == 1 else Q(name__icontains=text)
+        q |= Q(card_number__iexact=text)
         if len(digits) >= 3:
             q |= Q(mobile__contains=digits) | Q(card_number__icontains=digits)
         return self.filter(q)

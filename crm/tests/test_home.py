@@ -42,3 +42,8 @@ def test_english_can_be_chosen(client_for, clerk_a):
     client = client_for(clerk_a)
     client.post(reverse("set_language"), {"language": "en"})
     assert "Open the till" in client.get(reverse("home")).content.decode()
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client_for, clerk_a):
+    client = client_for(clerk_a)
+    assert "打开收银台" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()

@@ -177,3 +177,8 @@ def test_it_is_not_for_supervisors_or_head_office(client_for, supervisor, head_o
 
 def test_it_sends_anonymous_visitors_to_the_login(client):
     assert client.get(reverse("customers:till")).url.startswith(reverse("login"))
+
+
+def test_it_finds_customers_by_a_single_surname_character(client_for, clerk_a, customer_a):
+    response = client_for(clerk_a).get(reverse("customers:till_lookup"), {"q": "王"})
+    assert response.context["results"] == [customer_a]
