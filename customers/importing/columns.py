@@ -8,7 +8,13 @@ column (translated), so an exported file imports again unchanged.
 
 import re
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+def _(text: str):
+    # A context of their own: these are the sheet's words (电话, not 手机号).
+    return pgettext_lazy("spreadsheet column", text)
+
 
 CUSTOMER_SHEET_NAMES = ("顾客", "顧客", "客户", "客戶", "会员", "會員", "顾客资料", "顧客資料", "customers", "customer")
 PURCHASE_SHEET_NAMES = (

@@ -204,8 +204,8 @@ def _new_customer(ctx: _Context, row: ImportRow, spent_in_history: Decimal) -> t
         tier=data.get("tier") or Tier.C,
         visit_count=int(data.get("visit_count") or 0),
         cumulative_spend=opening,
-        # The opening balance is dated at the last purchase the file knows of.
-        last_purchase_at=last_purchase or (_opening_time(ctx, member_since) if opening else None),
+        # Only a date the file gives: an undated opening balance is not a visit today.
+        last_purchase_at=last_purchase,
         member_since=member_since or (timezone.localdate(last_purchase) if last_purchase else None),
         # The store kept this customer's data on its own file, with the customer's
         # consent as the paper process required; the import records who brought it in.
@@ -219,8 +219,7 @@ def _new_customer(ctx: _Context, row: ImportRow, spent_in_history: Decimal) -> t
     if data.get("id_number"):
         customer.id_number_encrypted = data["id_number"]
         customer.id_number_hash = row.id_hash
-    if opening and customer.member_since is None:
-        customer.member_since = timezone.localdate(customer.last_purchase_at)
+    customer.opening_at = last_purchase or _opening_time(ctx, member_since)
     return customer, opening
 
 
@@ -238,7 +237,9 @@ def _open_balances(ctx: _Context, created: list[tuple[Customer, Decimal]]) -> No
             customer=customer,
             clerk=None,
             receipt_number=f"OPEN-{customer.pk}",
-            purchased_at=customer.last_purchase_at or ctx.now,
+            # Dated at the last purchase the file knows of, else when the customer joined,
+            # else the import: the file's spend happened by then.
+            purchased_at=customer.opening_at,
             subtotal=opening,
             total=opening,
             is_imported=True,
