@@ -1,0 +1,82 @@
+"""run_daily_jobs twice, or twice at the same time, leaves what one run leaves."""
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import connection
+
+from crm.jobs import run_daily_jobs
+from customers.factories import CustomerFactory, buy
+from followups.models import FollowUpTask, OutboundMessage
+from followups.tests.conftest import at
+
+NATIONAL_DAY = dt.date(2025, 10, 1)
+
+
+def every_table() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def a_busy_day(store, clerk):
+    """Purchases whose SMS and calls fall due, a birthday, and National Day for everyone."""
+    for back in (2, 3, 7, 10, 30):
+        customer = CustomerFactory(home_store=store, clerk=clerk)
+        with time_machine.travel(at(NATIONAL_DAY - dt.timedelta(days=back)), tick=False):
+            buy(customer, "2000", clerk=clerk, when=at(NATIONAL_DAY - dt.timedelta(days=back)))
+    CustomerFactory(home_store=store, clerk=clerk, birthday=dt.date(1991, 10, 1))
+    CustomerFactory(home_store=store, clerk=clerk, marketing_consent=False, birthday=dt.date(1991, 10, 1))
+
+
+@pytest.mark.django_db
+def test_running_a_day_twice_changes_nothing_the_second_time(store_a, clerk_a, sms_outbox):
+    a_busy_day(store_a, clerk_a)
+    with time_machine.travel(at(NATIONAL_DAY, 8), tick=False):
+        run_daily_jobs(NATIONAL_DAY)
+        once = every_table()
+        run_daily_jobs(NATIONAL_DAY)
+
+    assert every_table() == once
+    # 6 customers may get SMS: 6 National Day greetings, 1 birthday, and every plan SMS
+    # due by today that no earlier run sent (day 2 of all five purchases, day 7 of three).
+    assert OutboundMessage.objects.count() == 6 + 1 + 5 + 3
+    assert len(sms_outbox) == 15
+    # Calls due before today are overdue (day 3 of three purchases, day 10 of the oldest);
+    # the one due today is not.
+    assert FollowUpTask.objects.filter(overdue=True).count() == 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_time_leave_what_one_run_leaves(store_a, clerk_a, sms_outbox):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for concurrent transactions")
+    a_busy_day(store_a, clerk_a)
+    start = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            start.wait()
+            run_daily_jobs(NATIONAL_DAY)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with time_machine.travel(at(NATIONAL_DAY, 8), tick=False):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        both = every_table()
+        run_daily_jobs(NATIONAL_DAY)
+
+    assert every_table() == both
+    assert OutboundMessage.objects.count() == 15
+    assert len(sms_outbox) == 15
+    assert both["followups.FollowUpTask"] == FollowUpTask.objects.count()

@@ -1,0 +1,194 @@
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from customers.models import ContactLog, ContactOutcome
+from followups.models import FollowUpTask, MessageStatus, OutboundMessage, TaskStatus
+from followups.services import outbox
+from followups.services.greetings import generate_greetings
+from followups.sms import SmsError, SmsMessage
+from followups.sms.backends.filebased import SmsBackend as FileBackend
+from followups.tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+BIRTHDAY = dt.date(2025, 4, 10)
+
+
+@pytest.fixture
+def birthday_message(make_customer):
+    customer = make_customer(name="王芳", gender="F", birthday=dt.date(1990, 4, 10))
+    generate_greetings(BIRTHDAY)
+    outbox.queue_due_messages(BIRTHDAY)
+    return customer, OutboundMessage.objects.get(customer=customer)
+
+
+def test_it_sends_the_day_2_sms_with_points_and_the_opt_out_line(make_customer, purchase_on, sms_outbox):
+    customer = make_customer(name="王芳", gender="F")
+    purchase_on(customer, dt.date(2025, 4, 1), amount="1200", item="羊毛西装")
+
+    outbox.queue_due_messages(dt.date(2025, 4, 3))
+    outbox.send_due_messages()
+
+    (sms,) = sms_outbox
+    assert sms.to == customer.mobile
+    assert sms.text.startswith("王女士您好，感谢您光临南京西路店选购羊毛西装。您当前积分1200分，累计消费1200.00元。")
+    assert sms.text.endswith("回复TD退订")
+    task = FollowUpTask.objects.get(customer=customer, rule__day_offset=2)
+    assert task.status == TaskStatus.DONE
+    assert task.contact_log.outcome == ContactOutcome.SENT
+
+
+def test_each_message_is_sent_once_however_often_the_sender_runs(birthday_message, sms_outbox):
+    outbox.send_due_messages()
+    outbox.send_due_messages()
+    outbox.queue_due_messages(BIRTHDAY)
+    outbox.send_due_messages()
+
+    assert len(sms_outbox) == 1
+    assert OutboundMessage.objects.get().status == MessageStatus.SENT
+    assert ContactLog.objects.filter(outcome=ContactOutcome.SENT).count() == 1
+
+
+def test_a_message_claimed_by_another_sender_is_left_alone(birthday_message):
+    _, message = birthday_message
+    assert outbox.claim(message.pk) is not None
+    assert outbox.claim(message.pk) is None
+
+
+def test_a_message_abandoned_by_a_dead_sender_is_sent_later(birthday_message, sms_outbox, settings):
+    _, message = birthday_message
+    outbox.claim(message.pk)  # and the worker dies here
+
+    assert outbox.send_due_messages()["sent"] == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.KEDANG_SMS_CLAIM_TIMEOUT + 1)):
+        assert outbox.send_due_messages()["sent"] == 1
+    assert len(sms_outbox) == 1
+
+
+class Broken:
+    def send(self, message):
+        raise SmsError("gateway down")
+
+
+def test_failures_are_retried_with_backoff_then_marked_failed(birthday_message, settings, monkeypatch):
+    _, message = birthday_message
+    settings.KEDANG_SMS_MAX_ATTEMPTS = 3
+    monkeypatch.setattr(outbox, "get_backend", lambda: Broken())
+    now = timezone.now()
+
+    assert outbox.send_due_messages(now)["retry"] == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert message.next_attempt_at - now >= dt.timedelta(seconds=59)
+    assert outbox.send_due_messages(now)["retry"] == 0  # not before the backoff is over
+    with time_machine.travel(now + dt.timedelta(minutes=1, seconds=1)):
+        assert outbox.send_due_messages()["retry"] == 1
+    with time_machine.travel(now + dt.timedelta(minutes=4)):
+        assert outbox.send_due_messages()["failed"] == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (MessageStatus.FAILED, 3, "gateway down")
+    assert message.task.status == TaskStatus.CANCELLED
+
+
+def test_no_sms_without_consent_or_with_an_invalid_number(make_customer, purchase_on, sms_outbox):
+    no_consent = make_customer(marketing_consent=False)
+    invalid = make_customer(mobile_invalid=True)
+    purchase_on(no_consent, dt.date(2025, 4, 1))
+    purchase_on(invalid, dt.date(2025, 4, 1))
+
+    outbox.queue_due_messages(dt.date(2025, 4, 3))
+    outbox.send_due_messages()
+
+    assert sms_outbox == []
+    assert OutboundMessage.objects.count() == 0
+    assert FollowUpTask.objects.filter(rule__day_offset=2, status=TaskStatus.CANCELLED).count() == 2
+
+
+def test_an_opt_out_between_queuing_and_sending_stops_the_message(birthday_message, sms_outbox):
+    customer, message = birthday_message
+    customer.opt_out()
+    customer.save()
+
+    assert outbox.send_due_messages()["cancelled"] == 1
+    assert sms_outbox == []
+
+
+def test_the_file_backend_writes_a_message_once(tmp_path):
+    backend = FileBackend(directory=tmp_path)
+    message = SmsMessage(id="task:1", to="+8613900000001", text="你好")
+
+    backend.send(message)
+    backend.send(message)
+
+    (written,) = tmp_path.iterdir()
+    assert json.loads(written.read_text())["text"] == "你好"
+
+
+class FakeGateway(BaseHTTPRequestHandler):
+    received: list = []
+    fail_next = 0
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.headers.get("Authorization") != "Bearer k-123":
+            self.send_response(401)
+        elif FakeGateway.fail_next:
+            FakeGateway.fail_next -= 1
+            self.send_response(503)
+        else:
+            if body["id"] not in {r["id"] for r in FakeGateway.received}:
+                FakeGateway.received.append(body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"id": f"gw-{len(FakeGateway.received)}"}).encode())
+            return
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def gateway(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGateway)
+    FakeGateway.received = []
+    FakeGateway.fail_next = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.KEDANG_SMS_BACKEND = "followups.sms.backends.http.SmsBackend"
+    settings.KEDANG_SMS_HTTP_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.KEDANG_SMS_HTTP_KEY = "k-123"
+    yield FakeGateway
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_http_gateway_gets_each_message_with_its_id(birthday_message, gateway):
+    customer, message = birthday_message
+    gateway.fail_next = 1
+
+    with time_machine.travel(at(BIRTHDAY, 8)):
+        assert outbox.send_due_messages()["retry"] == 1
+    with time_machine.travel(at(BIRTHDAY, 9)):
+        assert outbox.send_due_messages()["sent"] == 1
+
+    (received,) = gateway.received
+    assert received["id"] == message.key
+    assert received["to"] == customer.mobile
+    assert received["text"].endswith("回复TD退订")
+    message.refresh_from_db()
+    assert (message.status, message.provider_id) == (MessageStatus.SENT, "gw-1")
+
+
+def test_the_http_gateway_rejecting_the_key_is_an_error(settings, gateway):
+    from followups.sms.backends.http import SmsBackend
+
+    with pytest.raises(SmsError):
+        SmsBackend(key="wrong").send(SmsMessage(id="x", to="+8613900000001", text="hi"))
