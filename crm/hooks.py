@@ -13,6 +13,9 @@ a function here in its ``AppConfig.ready()``:
   the discount applied at the till.
 - ``home_panels``: ``fn(request) -> (template_name, context) | None`` on the home page.
 - ``nav_links``: ``fn(request) -> list[(url, label)]`` for the top navigation.
+- ``schedule_callback``: ``fn(customer, *, purpose, due_date, assignee, store, note="", key)``
+  puts an ad-hoc call on a clerk's worklist (registered by followups, used by complaints).
+- ``seed_demo``: ``fn(*, rng, today, stores, staff, customers)`` adds an app's demo data.
 """
 
 from collections import defaultdict
