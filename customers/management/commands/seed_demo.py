@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from crm import hooks
 from crm.factories import make_staff
+from crm.jobs import run_daily_jobs
 from crm.models import Role, Store
 from customers.models import Customer, Gender
 from customers.services import LineData, record_purchase
@@ -137,6 +138,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {len(stores)} stores, {len(customers)} customers, {sales} sales.")
         )
+        # Today's greetings, due messages and tier checks, so the demo's worklists are
+        # not empty until beat's first morning run.
+        for name, counts in run_daily_jobs(today).items():
+            self.stdout.write(f"{today} {name}: {counts}")
         self._print_logins()
 
     def _customers(self, rng, count, stores, clerks):
