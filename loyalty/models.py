@@ -288,6 +288,10 @@ class CardApplication(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def can_fill_form(self) -> bool:
+        return self.status in (ApplicationStatus.CREATED, ApplicationStatus.ENTERED)
+
     def submit_due(self):
         """The last day to submit to head office: three store-local days after creation."""
         import datetime as dt

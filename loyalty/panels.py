@@ -1,13 +1,118 @@
+"""What loyalty adds to other apps' pages through ``crm.hooks`` (registered in apps.py).
+
+Each function gets the request and scopes by ``request.user`` itself.
+"""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import Role, staff_profile
+from loyalty import benefits, services
+from loyalty.models import (
+    ApplicationStatus,
+    CardApplication,
+    EntryKind,
+    MembershipCard,
+    PointsEntry,
+)
+
+
+def _visible(request, customer) -> bool:
+    from customers.models import Customer
+
+    return Customer.objects.visible_to(request.user).filter(pk=customer.pk).exists()
+
+
+def _summary(customer) -> dict:
+    open_application = CardApplication.objects.open().filter(customer=customer).first()
+    next_gift = services.points_to_next_gift(customer)
+    return {
+        "customer": customer,
+        "balance": services.points_balance(customer),
+        "gap": services.next_tier_gap(customer),
+        "next_gift": next_gift[0] if next_gift else None,
+        "points_to_gift": next_gift[1] if next_gift else None,
+        "open_application": open_application,
+        "needs_form": open_application is not None and open_application.status == ApplicationStatus.CREATED,
+        "benefits": benefits.benefits_for(customer.tier),
+    }
+
+
 def customer_panel(request, customer):
-    return None
+    profile = staff_profile(request.user)
+    if profile is None or not _visible(request, customer):
+        return None
+    context = _summary(customer)
+    context.update(
+        {
+            "profile": profile,
+            "entries": PointsEntry.objects.filter(customer=customer).select_related("by__staff")[:10],
+            "cards": MembershipCard.objects.filter(customer=customer),
+            "applications": CardApplication.objects.filter(customer=customer)[:5],
+            "can_adjust": profile.role in (Role.MANAGER, Role.HEAD_OFFICE),
+        }
+    )
+    return "loyalty/panels/customer.html", context
 
 
-till_panel = receipt_panel = customer_panel
+def till_panel(request, customer):
+    profile = staff_profile(request.user)
+    if profile is None or not _visible(request, customer):
+        return None
+    context = _summary(customer)
+    context["profile"] = profile
+    return "loyalty/panels/till.html", context
+
+
+def receipt_panel(request, purchase):
+    customer = purchase.customer
+    if customer is None or staff_profile(request.user) is None or not _visible(request, customer):
+        return None
+    earned = PointsEntry.objects.filter(purchase=purchase, kind=EntryKind.EARN).values_list("points", flat=True)
+    application = CardApplication.objects.open().filter(customer=customer).first()
+    context = {
+        "purchase": purchase,
+        "customer": customer,
+        "points_earned": sum(earned),
+        "balance": services.points_balance(customer),
+        "application": application,
+        "needs_form": application is not None and application.status == ApplicationStatus.CREATED,
+    }
+    return "loyalty/panels/receipt.html", context
 
 
 def home_panel(request):
-    return None
+    profile = staff_profile(request.user)
+    if profile is None:
+        return None
+    visible = CardApplication.objects.visible_to(request.user)
+    today = timezone.localdate()
+    context = {"profile": profile}
+    if profile.is_head_office:
+        context["pending"] = visible.pending_approval().count()
+    to_submit = visible.filter(status__in=[ApplicationStatus.CREATED, ApplicationStatus.ENTERED])
+    context["to_submit"] = to_submit.count()
+    overdue_before = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=3), dt.time.min))
+    context["overdue"] = to_submit.filter(created_at__lt=overdue_before).count()
+    context["to_mail"] = visible.filter(status=ApplicationStatus.NOTIFIED_AGAIN).count()
+    if not any(context.get(k) for k in ("pending", "to_submit", "to_mail")):
+        return None
+    return "loyalty/panels/home.html", context
 
 
 def nav_links(request):
-    return []
+    profile = staff_profile(request.user)
+    if profile is None:
+        return []
+    links = []
+    if profile.is_head_office:
+        links.append((reverse("loyalty:queue"), _("Card approvals")))
+    links.append((reverse("loyalty:register"), _("Card register")))
+    links.append((reverse("loyalty:gifts"), _("Gifts")))
+    if profile.is_head_office:
+        links.append((reverse("loyalty:rules"), _("Tier rules")))
+    links.append((reverse("loyalty:benefits"), _("Benefits")))
+    return links

@@ -25,3 +25,16 @@ def make_customer(store_a, clerk_a):
         return CustomerFactory(**fields)
 
     return make
+
+
+@pytest.fixture
+def only_loyalty_hooks(monkeypatch):
+    """Pages rendered with loyalty's panels only, so other apps' panels cannot break these tests."""
+    from collections import defaultdict
+
+    from crm import hooks
+
+    mine = defaultdict(list)
+    for point, functions in hooks._registry.items():
+        mine[point] = [fn for fn in functions if fn.__module__.split(".")[0] in ("loyalty", "customers", "crm")]
+    monkeypatch.setattr(hooks, "_registry", mine)

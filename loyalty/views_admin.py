@@ -1,0 +1,297 @@
+"""The card application register, head office's approval queue, tier rules, gifts and benefits."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.access import get_visible_or_404, head_office_required, require_profile, staff_required
+from crm.models import Role, Store
+from customers.models import Tier
+from loyalty import benefits, services
+from loyalty.forms import ApplicationForm, BenefitsForm, GiftForm, RejectForm, RulesForm, StepForm
+from loyalty.models import (
+    AWAITING_CARD,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    ApplicationEvent,
+    ApplicationStatus,
+    CardApplication,
+    Gift,
+    RuleVersion,
+    TierChange,
+)
+
+S = ApplicationStatus
+
+
+def _application(request, pk) -> CardApplication:
+    return get_visible_or_404(
+        CardApplication.objects.select_related("customer", "store", "rule_version", "purchase"), request.user, pk=pk
+    )
+
+
+def _back(request):
+    """A redirect to the page the form came from, if it is one of ours."""
+    url = request.POST.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect(url)
+    return None
+
+
+def _store_filter(request, queryset):
+    stores = Store.objects.visible_to(request.user)
+    store_id = request.GET.get("store") or ""
+    if store_id.isdigit():
+        queryset = queryset.filter(store_id=int(store_id))
+    return queryset, stores, store_id
+
+
+# --- register -----------------------------------------------------------------------------
+
+REGISTER_FILTERS = {
+    "open": OPEN_STATUSES,
+    "awaiting_card": AWAITING_CARD,
+    "finished": FINISHED_STATUSES,
+}
+
+
+@staff_required()
+def register(request):
+    """The card register: every application of the user's stores, with the ones that
+    need attention highlighted (not submitted within 3 days; two calls, not collected)."""
+    applications = CardApplication.objects.visible_to(request.user).for_register()
+    show = request.GET.get("show", "active")
+    if show in REGISTER_FILTERS:
+        applications = applications.filter(status__in=REGISTER_FILTERS[show])
+    elif show == "active":
+        applications = applications.exclude(status__in=FINISHED_STATUSES)
+    applications, stores, store_id = _store_filter(request, applications)
+    applications = applications.prefetch_related(
+        Prefetch("events", queryset=ApplicationEvent.objects.select_related("by__staff"))
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "show": show,
+        "stores": stores,
+        "store_id": store_id,
+        "today": timezone.localdate(),
+        "filters": [
+            ("active", _("Not finished")),
+            ("open", _("Awaiting submission or approval")),
+            ("awaiting_card", _("Card not yet with the customer")),
+            ("finished", _("Finished")),
+            ("all", _("All")),
+        ],
+    }
+    return render(request, "loyalty/register.html", context)
+
+
+@staff_required()
+def application_detail(request, pk):
+    application = _application(request, pk)
+    events = application.events.select_related("by__staff")
+    tier_changes = TierChange.objects.filter(application=application).select_related("by__staff")
+    context = {
+        "application": application,
+        "customer": application.customer,
+        "events": events,
+        "tier_changes": tier_changes,
+        "cards": application.cards.all(),
+        "reject_form": RejectForm(),
+        "step_form": StepForm(),
+        "S": S,
+    }
+    return render(request, "loyalty/application_detail.html", context)
+
+
+@staff_required()
+def application_form(request, pk):
+    """The paper form, pre-filled with the customer's data; the clerk adds the relative."""
+    application = _application(request, pk)
+    if not require_profile(request.user).can_write:
+        raise PermissionDenied
+    initial = {"relative_name": application.relative_name, "relative_phone": application.relative_phone}
+    form = ApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enter_application(application, by=request.user, **form.cleaned_data)
+        except services.ApplicationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Application form saved. The store manager submits it to head office."))
+            return redirect("loyalty:application", application.pk)
+    context = {"application": application, "customer": application.customer, "form": form}
+    return render(request, "loyalty/application_form.html", context)
+
+
+STEPS = {
+    # step: (roles allowed, service)
+    "submit": ((Role.MANAGER, Role.HEAD_OFFICE), lambda a, user, note: services.submit_application(a, by=user)),
+    "approve": ((Role.HEAD_OFFICE,), lambda a, user, note: services.approve_application(a, by=user)),
+    "notified": (
+        (Role.CLERK, Role.MANAGER, Role.HEAD_OFFICE),
+        lambda a, user, note: services.record_notified(a, by=user, note=note),
+    ),
+    "collected": (
+        (Role.CLERK, Role.MANAGER, Role.HEAD_OFFICE),
+        lambda a, user, note: services.record_collected(a, by=user, note=note),
+    ),
+    "mailed": (
+        (Role.CLERK, Role.MANAGER, Role.HEAD_OFFICE),
+        lambda a, user, note: services.record_mailed(a, by=user, note=note),
+    ),
+}
+
+
+@require_POST
+@staff_required()
+def application_step(request, pk, step):
+    application = _application(request, pk)
+    if step not in STEPS:
+        raise PermissionDenied
+    roles, action = STEPS[step]
+    if require_profile(request.user).role not in roles:
+        raise PermissionDenied
+    form = StepForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        action(application, request.user, note)
+    except services.ApplicationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Recorded: %(step)s.") % {"step": application.get_status_display()})
+    return _back(request) or redirect("loyalty:application", application.pk)
+
+
+@require_POST
+@staff_required()
+def application_reject(request, pk):
+    application = _application(request, pk)
+    if not require_profile(request.user).is_head_office:
+        raise PermissionDenied
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for rejecting."))
+        return redirect("loyalty:application", application.pk)
+    try:
+        services.reject_application(application, reason=form.cleaned_data["reason"], by=request.user)
+    except services.ApplicationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Application rejected."))
+    return redirect("loyalty:queue")
+
+
+# --- head office ----------------------------------------------------------------------------
+
+
+@head_office_required
+def approval_queue(request):
+    """Submitted applications, oldest first, filtered by store and age; approve several at once."""
+    applications = (
+        CardApplication.objects.visible_to(request.user)
+        .pending_approval()
+        .select_related("customer", "store", "purchase", "created_by__staff")
+        .order_by("submitted_at", "pk")
+    )
+    applications, stores, store_id = _store_filter(request, applications)
+    min_age = request.GET.get("min_age") or ""
+    if min_age.isdigit():
+        cutoff = timezone.make_aware(
+            dt.datetime.combine(timezone.localdate() - dt.timedelta(days=int(min_age) - 1), dt.time.min)
+        )
+        applications = applications.filter(created_at__lt=cutoff)
+    context = {
+        "applications": applications,
+        "stores": stores,
+        "store_id": store_id,
+        "min_age": min_age,
+        "today": timezone.localdate(),
+    }
+    return render(request, "loyalty/queue.html", context)
+
+
+@require_POST
+@head_office_required
+def approve_selected(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    chosen = CardApplication.objects.visible_to(request.user).filter(pk__in=ids).order_by("pk")
+    done, refused = services.approve_applications(list(chosen), by=request.user)
+    if done:
+        messages.success(request, _("%(count)s applications approved.") % {"count": len(done)})
+    for application, reason in refused:
+        messages.error(request, f"{application.customer.name}: {reason}")
+    if not ids:
+        messages.warning(request, _("Tick the applications to approve."))
+    return _back(request) or redirect("loyalty:queue")
+
+
+@head_office_required
+def rules(request):
+    current = services.current_rules()
+    form = RulesForm(request.POST or None, initial=RulesForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.update_rules(form.values(), by=request.user, note=form.cleaned_data["note"])
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Tier rules saved as version %(number)s.") % {"number": version.number})
+            return redirect("loyalty:rules")
+    versions = RuleVersion.objects.prefetch_related("rules").select_related("created_by__staff")[:20]
+    return render(request, "loyalty/rules.html", {"form": form, "current": current, "versions": versions})
+
+
+@staff_required()
+def gifts(request):
+    return render(request, "loyalty/gifts.html", {"gifts": Gift.objects.all()})
+
+
+@head_office_required
+def gift_edit(request, pk=None):
+    gift = get_object_or_404(Gift, pk=pk) if pk else None
+    form = GiftForm(request.POST or None, instance=gift)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Gift saved."))
+        return redirect("loyalty:gifts")
+    return render(request, "loyalty/gift_form.html", {"form": form, "gift": gift})
+
+
+@staff_required()
+def benefits_matrix(request):
+    rows = benefits.matrix()
+    cells = [cell for row in rows for cell in row["cells"]]
+    is_head_office = require_profile(request.user).is_head_office
+    if request.method == "POST" and not is_head_office:
+        raise PermissionDenied
+    form = BenefitsForm(request.POST or None, cells=cells)
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_matrix(form.changes(), by=request.user)
+        messages.success(request, _("Benefits saved (%(count)s changed).") % {"count": changed})
+        return redirect("loyalty:benefits")
+    for row in rows:
+        row["fields"] = [
+            {
+                "cell": cell,
+                "enabled": form[f"{cell.benefit}-{cell.tier}-enabled"],
+                "detail": form[f"{cell.benefit}-{cell.tier}-detail"],
+                "rate": form[f"{cell.benefit}-{cell.tier}-rate"] if cell.benefit == "discount" else None,
+            }
+            for cell in row["cells"]
+        ]
+    tiers = [(tier, Tier(tier).label) for tier in ("A", "B", "C")]
+    context = {"rows": rows, "form": form, "editable": is_head_office, "tiers": tiers}
+    return render(request, "loyalty/benefits.html", context)
