@@ -4,12 +4,20 @@ import pytest
 from django.utils import timezone
 
 from complaints import services
+from complaints.defaults import install_defaults
 from complaints.models import Category, Channel
 
 
 def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     """Store-local time on ``day``."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@pytest.fixture(autouse=True)
+def _default_categories(db):
+    """Migration 0002's categories, put back if a transactional test elsewhere flushed them."""
+    if not Category.objects.exists():
+        install_defaults()
 
 
 @pytest.fixture

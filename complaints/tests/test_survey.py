@@ -105,3 +105,10 @@ def test_an_outsider_cannot_open_the_survey(complaint_a, clerk_a, clerk_b, clien
     assert client_for(clerk_b).get(url).status_code == 404
     assert client_for(clerk_b).post(url, {"score": "1", "satisfied": "no"}).status_code == 404
     assert Complaint.objects.get().status == Status.CLOSED
+
+
+def test_the_installed_followups_app_gets_the_survey_task(complaint_a, clerk_a):
+    if not hooks.functions("schedule_callback"):
+        pytest.skip("no app provides schedule_callback")
+    close(complaint_a, clerk_a)
+    assert complaint_a.survey_task_id is not None
