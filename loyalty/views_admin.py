@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -155,10 +156,11 @@ STEPS = {
 }
 
 
-@require_POST
 @staff_required()
 def application_step(request, pk, step):
     application = _application(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if step not in STEPS:
         raise PermissionDenied
     roles, action = STEPS[step]
@@ -175,10 +177,11 @@ def application_step(request, pk, step):
     return _back(request) or redirect("loyalty:application", application.pk)
 
 
-@require_POST
 @staff_required()
 def application_reject(request, pk):
     application = _application(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not require_profile(request.user).is_head_office:
         raise PermissionDenied
     form = RejectForm(request.POST)

@@ -41,7 +41,7 @@ def test_it_lists_pending_applications_for_head_office(client_for, head_office, 
 
 
 def test_the_queue_of_200_renders_in_a_constant_number_of_queries(
-    client_for, head_office, store_a, store_b, clerk_a, manager_a, django_assert_max_num_queries
+    client_for, head_office, store_a, store_b, clerk_a, manager_a
 ):
     client = client_for(head_office)
     pending(store_a, clerk_a, manager_a, 2)
