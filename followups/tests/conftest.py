@@ -46,3 +46,14 @@ def purchase_on(clerk_a):
         return buy(customer, amount, clerk=clerk or clerk_a, when=at(day, hour), **kwargs)
 
     return make
+
+
+@pytest.fixture
+def cadence_defaults(db):
+    """The default cadence and templates. A ``transaction=True`` test flushes the tables
+    afterwards, data migrations included, so such tests put them back first."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("followups.migrations.0002_default_cadence").add_defaults(apps, None)

@@ -50,7 +50,7 @@ def test_running_a_day_twice_changes_nothing_the_second_time(store_a, clerk_a, s
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_the_same_time_leave_what_one_run_leaves(store_a, clerk_a, sms_outbox):
+def test_two_runs_at_the_same_time_leave_what_one_run_leaves(store_a, clerk_a, sms_outbox, cadence_defaults):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for concurrent transactions")
     a_busy_day(store_a, clerk_a)

@@ -1,0 +1,19 @@
+"""A test-only SMS backend for the worker tests: the file outbox, slowed down, with a
+log line for every message it really delivers (not for a repeat it recognises)."""
+
+import os
+import time
+
+from followups.sms import SmsMessage
+from followups.sms.backends.filebased import SmsBackend as FileBackend
+
+
+class SmsBackend(FileBackend):
+    def send(self, message: SmsMessage) -> str:
+        time.sleep(float(os.environ.get("SLOW_SMS_SECONDS", "0.15")))
+        new = not self.path_for(message).exists()
+        result = super().send(message)
+        if new:
+            with open(self.directory / "deliveries.log", "a", encoding="utf-8") as log:
+                log.write(message.id + "\n")
+        return result
