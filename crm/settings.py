@@ -272,3 +272,11 @@ CELERY_BEAT_SCHEDULE["complaints-escalate-hourly"] = {
     "task": "complaints.tasks.escalate_task",
     "schedule": crontab(minute=5),
 }
+
+# --- spreadsheets ---
+# Upload limit for customer workbooks, and how big their unpacked parts may add up to
+# (zip bombs are refused before anything is read).
+KEDANG_IMPORT_MAX_BYTES = _int("KEDANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+KEDANG_IMPORT_MAX_UNPACKED_BYTES = _int("KEDANG_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+# The spreadsheet code lives inside the customers app but keeps its own catalogue.
+LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / "customers" / "importing" / "locale"]

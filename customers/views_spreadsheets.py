@@ -34,7 +34,7 @@ def customer_export(request):
     customers = filter_customers(Customer.objects.visible_to(request.user), filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
-        f"{_('customers')}-{stamp}.xlsx",
+        "%s-%s.xlsx" % (_("customers"), stamp),
         _("Customers"),
         export_headers(),
         customer_rows(customers),
@@ -123,7 +123,8 @@ def import_report(request, pk: int):
     job = _job(request, pk)
     if not job.report:
         raise Http404
-    name = f"{job.original_name.rsplit('.', 1)[0]}-{_('report')}.xlsx"
+    suffix = _("report")
+    name = f"{job.original_name.rsplit('.', 1)[0]}-{suffix}.xlsx"
     return FileResponse(job.report.open("rb"), as_attachment=True, filename=name)
 
 
@@ -135,4 +136,4 @@ def import_template(request):
     handle = tempfile.SpooledTemporaryFile()  # noqa: SIM115 - FileResponse closes it
     write_template(handle)
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{_('customer import template')}.xlsx")
+    return FileResponse(handle, as_attachment=True, filename=_("customer import template") + ".xlsx")

@@ -47,7 +47,8 @@ def write_report(job: ImportJob) -> None:
         write_workbook(handle, sheets)
         handle.seek(0)
         name = job.original_name.rsplit(".", 1)[0]
-        job.report.save(f"{job.store.code}/{name}-{_('report')}.xlsx", File(handle), save=False)
+        suffix = _("report")
+        job.report.save(f"{job.store.code}/{name}-{suffix}.xlsx", File(handle), save=False)
 
 
 def write_template(target) -> None:

@@ -351,7 +351,8 @@ def _record(ctx: _Context, rows: list[ImportRow]) -> int:
     ]
     note = _("Imported from the store's spreadsheet")
     if clerk_name and clerk is None:
-        note = f"{note} · {_('served by')} {clerk_name}"[:200]
+        served_by = _("served by")
+        note = f"{note} · {served_by} {clerk_name}"[:200]
     try:
         _purchase, created = record_purchase(
             store=ctx.store,
