@@ -271,7 +271,12 @@ def tier_check(day: dt.date) -> dict:
         else:
             spent = Q(cumulative_spend__gte=rule.cumulative_threshold)
         single = Q(pk__in=purchases.filter(total__gte=rule.single_threshold).values("customer_id"))
-        qualifies |= below & (single | spent)
+        applied = Q(
+            pk__in=CardApplication.objects.open()
+            .filter(target_tier__in=_tiers_at_or_above(rule.tier))
+            .values("customer_id")
+        )
+        qualifies |= below & (single | spent) & ~applied
     before = CardApplication.objects.count()
     checked = 0
     for customer in Customer.objects.filter(qualifies).order_by("pk").iterator(chunk_size=500):

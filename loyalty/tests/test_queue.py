@@ -38,6 +38,7 @@ def test_it_lists_pending_applications_for_head_office(client_for, head_office, 
     response = client_for(head_office).get(reverse("loyalty:queue"))
     assert response.status_code == 200
     assert len(response.context["applications"]) == 3
+    assert "办卡审批" in response.content.decode()
 
 
 def test_the_queue_of_200_renders_in_a_constant_number_of_queries(
@@ -55,7 +56,7 @@ def test_the_queue_of_200_renders_in_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("loyalty:queue"))
     assert len(response.context["applications"]) == 200
-    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 12
     assert response.content.decode().count('name="ids"') == 200
 
 
