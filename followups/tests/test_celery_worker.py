@@ -69,14 +69,10 @@ class Worker:
     def start(self):
         command = [sys.executable, "-m", "celery", "-A", "crm", "worker", "--pool=solo", "-l", "info"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def kill(self):
         os.killpg(self.process.pid, signal.SIGKILL)
