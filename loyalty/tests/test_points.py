@@ -161,3 +161,14 @@ def test_it_expires_the_oldest_points_first(customer_a, clerk_a, settings):
 def test_it_expires_nothing_when_expiry_is_off(customer_a, clerk_a):
     services.earn_points(customer_a, 100, reason="old", by=clerk_a, key="old")
     assert services.expire_points(dt.date(2099, 1, 1))["points"] == 0
+
+
+def test_an_imported_customers_points_become_an_opening_balance(customer_a, clerk_a):
+    from customers.importing.signals import customer_imported
+
+    for _ in range(2):
+        customer_imported.send(
+            sender=None, customer=customer_a, points=321, tier="C", by=clerk_a, key="import-opening:1"
+        )
+    entry = PointsEntry.objects.get(customer=customer_a)
+    assert (entry.kind, entry.points) == (EntryKind.OPENING, 321)
