@@ -10,7 +10,7 @@ from customers.models import Customer, Purchase
 def seed_and_snapshot():
     """Load the demo into a savepoint, read it back, and roll it away again."""
     with transaction.atomic():
-        call_command("seed_demo", customers=40, seed=7, today="2026-11-01", stdout=io.StringIO())
+        call_command("seed_demo", customers=15, seed=7, today="2026-11-01", stdout=io.StringIO())
         snapshot = {
             "stores": Store.objects.count(),
             "logins": set(StaffProfile.objects.values_list("user__username", flat=True)),
@@ -33,7 +33,7 @@ def test_it_loads_stores_logins_and_customers_the_same_way_for_the_same_seed(db)
     first = seed_and_snapshot()
     assert first["stores"] == 3
     assert first["logins"] >= {"clerk", "manager", "supervisor", "hq"}
-    assert len(first["customers"]) == 40
+    assert len(first["customers"]) == 15
     dates = [p[2] for p in first["purchases"]]
     assert (max(dates) - min(dates)).days >= 200  # about 8 months of sales
     assert not Customer.objects.exists()
