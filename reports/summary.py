@@ -1,0 +1,418 @@
+"""The summary job: brings the reports tables up to date for a day.
+
+``summarise(day)`` recomputes, from the source tables,
+
+- the daily figures per store and clerk (``ClerkDay``) and churn reasons
+  (``ChurnReasonDay``) for the trailing window (the day and the ``WINDOW_DAYS`` before),
+  plus any older day touched since the window began: a callback completed late counts
+  on the day it was due, a purchase entered late on the day it was made;
+- today's tier mix per store (``StoreTierDay``);
+- the per-customer facts and store totals of every quarter, half year and year that
+  overlaps the window, and of any of the last ``BACKFILL_YEARS`` years never computed.
+
+Everything is an upsert of recomputed rows plus removal of rows that no longer have a
+source, so running a day twice leaves the tables exactly as one run leaves them. Two runs
+of the same period at once are serialised by a row lock on the period.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from crm.models import Store
+from customers.models import ContactLog, Customer, Purchase, Tier
+from followups.models import Channel, FollowUpTask, TaskStatus
+from reports.models import (
+    ChurnReasonDay,
+    ClerkDay,
+    CustomerPeriod,
+    Dimension,
+    Period,
+    PeriodKind,
+    StorePeriod,
+    StorePeriodBucket,
+    StoreTierDay,
+    SummaryRun,
+)
+from reports.periods import local_bounds, period_bounds
+
+WINDOW_DAYS = 7
+BACKFILL_YEARS = 2
+CLERK_FIELDS = [
+    "purchases",
+    "identified",
+    "sales",
+    "new_customers",
+    "new_opted_in",
+    "calls_due",
+    "calls_on_time",
+    "calls_late",
+    "calls_missed",
+    "calls_open",
+]
+BATCH = 2000
+
+
+def summarise(day: dt.date, *, periods: bool = True) -> dict:
+    """Bring every summary up to date for ``day`` (see the module docstring)."""
+    days = days_to_recompute(day)
+    counts = {"days": len(days)}
+    counts["clerk_days"] = summarise_days(days, as_of=day)
+    counts["tiers"] = snapshot_tiers(day)
+    if periods:
+        counts["periods"] = 0
+        for kind, key, start, end in periods_to_recompute(day):
+            summarise_period(kind, key, start, end, through=day)
+            counts["periods"] += 1
+    SummaryRun.objects.update_or_create(
+        name="periods" if periods else "days", defaults={"day": day, "finished_at": timezone.now()}
+    )
+    return counts
+
+
+def days_to_recompute(day: dt.date) -> list[dt.date]:
+    """The window, every older day whose figures may have changed since the window
+    began, and on the very first run every day with data."""
+    first = day - dt.timedelta(days=WINDOW_DAYS)
+    days = {first + dt.timedelta(days=n) for n in range(WINDOW_DAYS + 1)}
+    if not ClerkDay.objects.exists():
+        oldest = _oldest_day(day)
+        if oldest is not None:
+            days.update(oldest + dt.timedelta(days=n) for n in range((first - oldest).days))
+        return sorted(days)
+    since, _upper = local_bounds(first, day)
+    days.update(
+        FollowUpTask.objects.exclude(channel=Channel.SMS)
+        .filter(completed_at__gte=since, due_date__lt=first)
+        .values_list("due_date", flat=True)
+        .distinct()
+    )
+    late = Purchase.objects.filter(created_at__gte=since, purchased_at__lt=since).annotate(
+        day=TruncDate("purchased_at")
+    )
+    days.update(late.values_list("day", flat=True).distinct())
+    return sorted(d for d in days if d <= day)
+
+
+def _oldest_day(day: dt.date) -> dt.date | None:
+    earliest = day - dt.timedelta(days=366 * BACKFILL_YEARS)
+    first_purchase = Purchase.objects.counted().order_by("purchased_at").values_list("purchased_at", flat=True).first()
+    first_task = FollowUpTask.objects.order_by("due_date").values_list("due_date", flat=True).first()
+    candidates = [d for d in (first_purchase and timezone.localdate(first_purchase), first_task) if d]
+    return max(min(candidates), earliest) if candidates else None
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days grouped into (first, last) runs."""
+    runs: list[list[dt.date]] = []
+    for d in days:
+        if runs and (d - runs[-1][1]).days == 1:
+            runs[-1][1] = d
+        else:
+            runs.append([d, d])
+    return [(a, b) for a, b in runs]
+
+
+# --- daily figures --------------------------------------------------------------------
+
+
+def summarise_days(days: list[dt.date], as_of: dt.date) -> int:
+    """Recompute ``ClerkDay`` and ``ChurnReasonDay`` for ``days``; returns rows written."""
+    written = 0
+    for start, end in _runs(days):
+        # Long backfills go a month at a time to keep each transaction small.
+        chunk = start
+        while chunk <= end:
+            chunk_end = min(chunk + dt.timedelta(days=30), end)
+            written += _summarise_run(chunk, chunk_end, as_of)
+            chunk = chunk_end + dt.timedelta(days=1)
+    return written
+
+
+def _summarise_run(start: dt.date, end: dt.date, as_of: dt.date) -> int:
+    lower, upper = local_bounds(start, end)
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(CLERK_FIELDS, 0))
+
+    purchases = (
+        Purchase.objects.counted()
+        .filter(purchased_at__gte=lower, purchased_at__lt=upper)
+        .annotate(day=TruncDate("purchased_at"))
+        .values("day", "store_id", "clerk_id")
+        .annotate(n=Count("id"), identified=Count("customer_id"), sales=Sum("total"))
+    )
+    for p in purchases:
+        row = rows[(p["day"], p["store_id"], p["clerk_id"] or 0)]
+        row.update(purchases=p["n"], identified=p["identified"], sales=p["sales"] or Decimal("0"))
+
+    captured = (
+        Customer.objects.filter(created_at__gte=lower, created_at__lt=upper)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "home_store_id", "clerk_id")
+        .annotate(n=Count("id"), opted_in=Count("id", filter=Q(marketing_consent=True)))
+    )
+    for c in captured:
+        row = rows[(c["day"], c["home_store_id"], c["clerk_id"] or 0)]
+        row.update(new_customers=c["n"], new_opted_in=c["opted_in"])
+
+    done = Q(status=TaskStatus.DONE)
+    calls = (
+        FollowUpTask.objects.exclude(channel=Channel.SMS)
+        .filter(due_date__gte=start, due_date__lte=end, status__in=[TaskStatus.PENDING, TaskStatus.DONE])
+        .annotate(done_on=TruncDate("completed_at"))
+        .values("due_date", "store_id", "assignee_id")
+        .annotate(
+            due=Count("id"),
+            on_time=Count("id", filter=done & Q(done_on__lte=F("due_date"))),
+            late=Count("id", filter=done & Q(done_on__gt=F("due_date"))),
+            missed=Count("id", filter=Q(status=TaskStatus.PENDING, due_date__lt=as_of)),
+            open=Count("id", filter=Q(status=TaskStatus.PENDING, due_date__gte=as_of)),
+        )
+    )
+    for t in calls:
+        row = rows[(t["due_date"], t["store_id"], t["assignee_id"] or 0)]
+        row.update(
+            calls_due=t["due"],
+            calls_on_time=t["on_time"],
+            calls_late=t["late"],
+            calls_missed=t["missed"],
+            calls_open=t["open"],
+        )
+
+    reasons = (
+        ContactLog.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
+        .exclude(churn_reason="")
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day", "store_id", "churn_reason")
+        .annotate(n=Count("id"))
+    )
+    reason_rows = [
+        ChurnReasonDay(day=r["day"], store_id=r["store_id"], reason=r["churn_reason"], count=r["n"]) for r in reasons
+    ]
+    clerk_rows = [
+        ClerkDay(day=d, store_id=s, clerk_id=k or None, clerk_key=k, **values) for (d, s, k), values in rows.items()
+    ]
+    with transaction.atomic():
+        _replace(ClerkDay, clerk_rows, start, end, ["day", "store", "clerk_key"], CLERK_FIELDS + ["clerk"])
+        _replace(ChurnReasonDay, reason_rows, start, end, ["day", "store", "reason"], ["count"])
+    return len(clerk_rows)
+
+
+def _replace(model, rows, start, end, unique, update) -> None:
+    """Upsert ``rows`` and delete the rows of [start, end] that were not recomputed."""
+    model.objects.bulk_create(rows, batch_size=BATCH, update_conflicts=True, unique_fields=unique, update_fields=update)
+    keep = {tuple(getattr(r, f if f != "store" else "store_id") for f in unique) for r in rows}
+    existing = model.objects.filter(day__gte=start, day__lte=end).values_list(
+        "pk", *[f if f != "store" else "store_id" for f in unique]
+    )
+    stale = [pk for pk, *key in existing if tuple(key) not in keep]
+    for i in range(0, len(stale), BATCH):
+        model.objects.filter(pk__in=stale[i : i + BATCH]).delete()
+
+
+def snapshot_tiers(day: dt.date) -> int:
+    counts = {
+        (c["home_store_id"], c["tier"]): c["n"]
+        for c in Customer.objects.values("home_store_id", "tier").annotate(n=Count("id")).order_by()
+    }
+    rows = [
+        StoreTierDay(day=day, store_id=store_id, tier=tier, customers=counts.get((store_id, tier), 0))
+        for store_id in Store.objects.values_list("pk", flat=True)
+        for tier in Tier.values
+    ]
+    StoreTierDay.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["day", "store", "tier"], update_fields=["customers"]
+    )
+    return len(rows)
+
+
+# --- periods ----------------------------------------------------------------------------
+
+
+def periods_to_recompute(day: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+    """Periods overlapping the window, and older ones (back to ``BACKFILL_YEARS``) that
+    were never computed."""
+    first = day - dt.timedelta(days=WINDOW_DAYS)
+    wanted: dict[str, tuple] = {}
+    for kind in PeriodKind.values:
+        for d in (first, day):
+            key, start, end = period_bounds(kind, d)
+            wanted[key] = (kind, key, start, end)
+    computed = set(Period.objects.filter(computed_at__isnull=False).values_list("key", flat=True))
+    oldest = day.replace(year=day.year - BACKFILL_YEARS, month=1, day=1)
+    for kind in PeriodKind.values:
+        d = oldest
+        while d < first:
+            key, start, end = period_bounds(kind, d)
+            if key not in computed:
+                wanted.setdefault(key, (kind, key, start, end))
+            d = end + dt.timedelta(days=1)
+    return sorted(wanted.values(), key=lambda p: (p[2], p[0]))
+
+
+def summarise_period(kind: str, key: str, start: dt.date, end: dt.date, through: dt.date) -> Period:
+    """Recompute one period's per-customer facts, store totals and buckets from purchases
+    up to ``through`` (or the period's end)."""
+    last = min(end, through)
+    lower, upper = local_bounds(start, last)
+    with transaction.atomic():
+        period, _created = Period.objects.get_or_create(key=key, defaults={"kind": kind, "start": start, "end": end})
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        StorePeriodBucket.objects.filter(period=period).delete()
+        StorePeriod.objects.filter(period=period).delete()
+        CustomerPeriod.objects.filter(period=period).delete()
+        if last >= start:
+            _insert_customer_facts(period.pk, lower, upper)
+            _insert_store_totals(period, lower, upper)
+        period.through = last
+        period.computed_at = timezone.now()
+        period.save(update_fields=["through", "computed_at"])
+    return period
+
+
+# Ranks within each home store. Ties share a rank (RANK()), so tied customers always
+# land in the same class: the class of the first position the tie occupies.
+# Spend class: (rank - 1) / n below 20% important, 50% major, 80% ordinary, else small.
+# R, F, M scores: 1 + 5 * (ascending rank - 1) / n, integer division, so 1..5 with ties
+# sharing the lower score (R ascends with the last purchase time: most recent scores 5).
+_FACTS_SQL = """
+WITH agg AS (
+    SELECT p.customer_id AS customer_id, c.home_store_id AS store_id, COUNT(*) AS purchases,
+           SUM(p.total) AS amount, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at
+    FROM {purchase} p JOIN {customer} c ON c.id = p.customer_id
+    WHERE p.is_imported = %(false)s AND p.purchased_at >= %(lower)s AND p.purchased_at < %(upper)s
+    GROUP BY p.customer_id, c.home_store_id
+), ranked AS (
+    SELECT agg.*,
+           COUNT(*) OVER (PARTITION BY store_id) AS n,
+           RANK() OVER (PARTITION BY store_id ORDER BY amount DESC) AS spend_rank,
+           RANK() OVER (PARTITION BY store_id ORDER BY last_at) AS r_rank,
+           RANK() OVER (PARTITION BY store_id ORDER BY purchases) AS f_rank,
+           RANK() OVER (PARTITION BY store_id ORDER BY amount) AS m_rank
+    FROM agg
+), scored AS (
+    SELECT ranked.*,
+           1 + 5 * (r_rank - 1) / n AS r, 1 + 5 * (f_rank - 1) / n AS f, 1 + 5 * (m_rank - 1) / n AS m
+    FROM ranked
+)
+INSERT INTO {facts} (period_id, customer_id, store_id, purchases, amount, first_at, last_at, abc, r, f, m,
+                     segment, rated, rating_sum, surveys, survey_sum, referrals)
+SELECT %(period)s, s.customer_id, s.store_id, s.purchases, s.amount, s.first_at, s.last_at,
+       CASE WHEN 10 * (s.spend_rank - 1) < 2 * s.n THEN 'important'
+            WHEN 10 * (s.spend_rank - 1) < 5 * s.n THEN 'major'
+            WHEN 10 * (s.spend_rank - 1) < 8 * s.n THEN 'ordinary'
+            ELSE 'small' END,
+       s.r, s.f, s.m,
+       CASE WHEN s.r <= 2 AND s.f <= 2 THEN 'hibernating'
+            WHEN s.r <= 2 AND s.f <= 4 THEN 'at_risk'
+            WHEN s.r <= 2 THEN 'cant_lose'
+            WHEN s.r = 3 AND s.f <= 2 THEN 'about_to_sleep'
+            WHEN s.r = 3 AND s.f = 3 THEN 'need_attention'
+            WHEN s.r <= 4 AND s.f >= 4 THEN 'loyal'
+            WHEN s.r = 4 AND s.f = 1 THEN 'promising'
+            WHEN s.f = 1 THEN 'new'
+            WHEN s.f <= 3 THEN 'potential'
+            ELSE 'champions' END,
+       COALESCE(cl.rated, 0), COALESCE(cl.rating_sum, 0), COALESCE(cs.surveys, 0), COALESCE(cs.survey_sum, 0),
+       COALESCE(rf.referrals, 0)
+FROM scored s
+LEFT JOIN (
+    SELECT customer_id, COUNT(*) AS rated, SUM(satisfaction) AS rating_sum FROM {contact}
+    WHERE satisfaction IS NOT NULL AND occurred_at >= %(lower)s AND occurred_at < %(upper)s
+    GROUP BY customer_id
+) cl ON cl.customer_id = s.customer_id
+LEFT JOIN (
+    SELECT customer_id, COUNT(*) AS surveys, SUM(survey_score) AS survey_sum FROM {complaint}
+    WHERE customer_id IS NOT NULL AND survey_score IS NOT NULL
+      AND survey_answered_at >= %(lower)s AND survey_answered_at < %(upper)s
+    GROUP BY customer_id
+) cs ON cs.customer_id = s.customer_id
+LEFT JOIN (
+    SELECT referred_by_id AS customer_id, COUNT(*) AS referrals FROM {customer}
+    WHERE referred_by_id IS NOT NULL AND created_at >= %(lower)s AND created_at < %(upper)s
+    GROUP BY referred_by_id
+) rf ON rf.customer_id = s.customer_id
+"""
+
+
+def _insert_customer_facts(period_id: int, lower: dt.datetime, upper: dt.datetime) -> None:
+    from complaints.models import Complaint
+
+    sql = _FACTS_SQL.format(
+        purchase=Purchase._meta.db_table,
+        customer=Customer._meta.db_table,
+        contact=ContactLog._meta.db_table,
+        complaint=Complaint._meta.db_table,
+        facts=CustomerPeriod._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"false": False, "lower": lower, "upper": upper, "period": period_id})
+
+
+def _insert_store_totals(period: Period, lower: dt.datetime, upper: dt.datetime) -> None:
+    facts = CustomerPeriod.objects.filter(period=period)
+    totals = {
+        t["store_id"]: t
+        for t in facts.values("store_id")
+        .annotate(
+            customers=Count("id"),
+            repeat_customers=Count("id", filter=Q(purchases__gte=2)),
+            n_purchases=Sum("purchases"),
+            total=Sum("amount"),
+            n_rated=Sum("rated"),
+            n_rating_sum=Sum("rating_sum"),
+            n_surveys=Sum("surveys"),
+            n_survey_sum=Sum("survey_sum"),
+            referrers=Count("id", filter=Q(referrals__gt=0)),
+        )
+        .order_by()
+    }
+    new = {
+        c["home_store_id"]: c
+        for c in Customer.objects.filter(created_at__gte=lower, created_at__lt=upper)
+        .values("home_store_id")
+        .annotate(n=Count("id"), referred=Count("id", filter=Q(referred_by__isnull=False)))
+        .order_by()
+    }
+    rows = []
+    for store_id in set(totals) | set(new):
+        t, c = totals.get(store_id, {}), new.get(store_id, {})
+        rows.append(
+            StorePeriod(
+                period=period,
+                store_id=store_id,
+                customers=t.get("customers", 0),
+                repeat_customers=t.get("repeat_customers", 0),
+                purchases=t.get("n_purchases") or 0,
+                amount=t.get("total") or Decimal("0"),
+                rated=t.get("n_rated") or 0,
+                rating_sum=t.get("n_rating_sum") or 0,
+                surveys=t.get("n_surveys") or 0,
+                survey_sum=t.get("n_survey_sum") or 0,
+                referrers=t.get("referrers", 0),
+                new_customers=c.get("n", 0),
+                new_referred=c.get("referred", 0),
+            )
+        )
+    StorePeriod.objects.bulk_create(rows, batch_size=BATCH)
+
+    buckets: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0")])
+    for row in facts.values("store_id", "abc").annotate(n=Count("id"), total=Sum("amount")).order_by():
+        buckets[(row["store_id"], Dimension.ABC, row["abc"])] = [row["n"], row["total"]]
+    for row in facts.values("store_id", "r", "f").annotate(n=Count("id"), total=Sum("amount")).order_by():
+        buckets[(row["store_id"], Dimension.RF, f"{row['r']}{row['f']}")] = [row["n"], row["total"]]
+    for row in facts.values("store_id", "purchases").annotate(n=Count("id"), total=Sum("amount")).order_by():
+        bucket = buckets[(row["store_id"], Dimension.VISITS, str(min(row["purchases"], StorePeriodBucket.VISITS_CAP)))]
+        bucket[0] += row["n"]
+        bucket[1] += row["total"]
+    StorePeriodBucket.objects.bulk_create(
+        [
+            StorePeriodBucket(period=period, store_id=s, dimension=d, bucket=b, customers=n, amount=total)
+            for (s, d, b), (n, total) in buckets.items()
+        ],
+        batch_size=BATCH,
+    )
