@@ -15,7 +15,7 @@ def customer_panel(request, customer):
         .select_related("assignee", "assignee__staff")
         .order_by("due_date", "id")[:5]
     )
-    return "followups/_customer_panel.html", {"followup_customer": customer, "followup_tasks": tasks}
+    return "followups/_customer_panel.html", {"customer": customer, "tasks": tasks}
 
 
 def home_panel(request):
@@ -26,8 +26,8 @@ def home_panel(request):
     if profile.role == Role.CLERK:
         due = due.filter(assignee=request.user)
     return "followups/_home_panel.html", {
-        "followups_due": due.count(),
-        "followups_overdue": due.filter(overdue=True).count(),
+        "due": due.count(),
+        "overdue": due.filter(overdue=True).count(),
     }
 
 

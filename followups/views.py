@@ -240,7 +240,7 @@ def template_edit(request, pk=None):
         {
             "form": form,
             "preview": outbox.preview(body, sms_messages.SAMPLE_CONTEXT),
-            "placeholders": sms_messages.PLACEHOLDERS,
+            "placeholders": list(sms_messages.PLACEHOLDERS.items()),
         },
     )
 

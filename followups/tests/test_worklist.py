@@ -226,3 +226,10 @@ def test_a_manager_adds_a_task_once_however_often_the_form_is_sent(client_for, m
 
     assert FollowUpTask.objects.filter(customer=customer_a, purpose="上门量体").count() == 1
     assert client.get(reverse("followups:plan", args=[customer_a.pk])).status_code == 200
+
+
+def test_the_home_page_and_the_customer_profile_show_the_follow_ups(client_for, clerk_a, call, customer_a):
+    client = client_for(clerk_a)
+
+    assert "1 个待回访电话" in client.get(reverse("home")).content.decode()
+    assert "满意度回访" in client.get(reverse("customers:detail", args=[customer_a.pk])).content.decode()
