@@ -165,7 +165,9 @@ def test_it_expires_nothing_when_expiry_is_off(customer_a, clerk_a):
 
 def test_an_imported_customers_points_become_an_opening_balance(customer_a, clerk_a):
     from customers.importing.signals import customer_imported
+    from loyalty import receivers_import
 
+    receivers_import.connect()  # as ready() does; another app's test may have disconnected it
     for _ in range(2):
         customer_imported.send(
             sender=None, customer=customer_a, points=321, tier="C", by=clerk_a, key="import-opening:1"
