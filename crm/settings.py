@@ -253,6 +253,8 @@ KEDANG_SMS_OPT_OUT_LINE = env.str("KEDANG_SMS_OPT_OUT_LINE", default="回复TD�
 KEDANG_SMS_MAX_ATTEMPTS = _int("KEDANG_SMS_MAX_ATTEMPTS", 5)
 # A message claimed longer ago than this by a sender that never finished is claimed again.
 KEDANG_SMS_CLAIM_TIMEOUT = _int("KEDANG_SMS_CLAIM_TIMEOUT", 300)
+# An SMS more than this many days past its due date is cancelled instead of sent.
+KEDANG_SMS_MAX_LATE_DAYS = _int("KEDANG_SMS_MAX_LATE_DAYS", 3)
 KEDANG_FOLLOWUP_MIN_CALL_GAP_DAYS = _int("KEDANG_FOLLOWUP_MIN_CALL_GAP_DAYS", 3)
 KEDANG_FOLLOWUP_DAMPING_CALLS = _int("KEDANG_FOLLOWUP_DAMPING_CALLS", 3)
 KEDANG_FOLLOWUP_MAX_ATTEMPTS = _int("KEDANG_FOLLOWUP_MAX_ATTEMPTS", 3)

@@ -29,6 +29,15 @@ def queue_due_messages(day: dt.date) -> dict:
     """Turn every SMS task due by ``day`` into an outbox message (or cancel it if the
     customer may not get SMS)."""
     queued = cancelled = 0
+    # A day-2 points message weeks late helps nobody (a backlog after an outage, a
+    # restored backup, sales entered after the fact): such SMS are dropped, not sent.
+    too_late = day - dt.timedelta(days=settings.KEDANG_SMS_MAX_LATE_DAYS)
+    expired = FollowUpTask.objects.due_on(too_late - dt.timedelta(days=1)).filter(
+        channel=Channel.SMS, messages__isnull=True
+    )
+    cancelled += FollowUpTask.objects.filter(id__in=expired.values("id"), status=TaskStatus.PENDING).update(
+        status=TaskStatus.CANCELLED, note="too late to send"
+    )
     due = (
         FollowUpTask.objects.due_on(day)
         .filter(channel=Channel.SMS, messages__isnull=True)

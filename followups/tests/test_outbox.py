@@ -192,3 +192,25 @@ def test_the_http_gateway_rejecting_the_key_is_an_error(settings, gateway):
 
     with pytest.raises(SmsError):
         SmsBackend(key="wrong").send(SmsMessage(id="x", to="+8613900000001", text="hi"))
+
+
+def test_an_sms_more_than_three_days_late_is_dropped_not_sent(make_customer, purchase_on, sms_outbox):
+    customer = make_customer(name="王芳", gender="F")
+    purchase_on(customer, dt.date(2025, 4, 1), amount="1200", item="羊毛西装")
+
+    outbox.queue_due_messages(dt.date(2025, 4, 7))  # day 2's SMS is 4 days late
+    outbox.send_due_messages()
+
+    late = FollowUpTask.objects.get(customer=customer, rule__day_offset=2)
+    assert late.status == TaskStatus.CANCELLED and late.note == "too late to send"
+    assert sms_outbox == []
+
+
+def test_an_sms_three_days_late_is_still_sent(make_customer, purchase_on, sms_outbox):
+    customer = make_customer(name="王芳", gender="F")
+    purchase_on(customer, dt.date(2025, 4, 1), amount="1200", item="羊毛西装")
+
+    outbox.queue_due_messages(dt.date(2025, 4, 6))
+    outbox.send_due_messages()
+
+    assert len(sms_outbox) == 1
