@@ -7,10 +7,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from complaints import jobs, panels  # noqa: F401  (registers the daily job)
+        from complaints import demo, jobs, panels  # noqa: F401  (registers the daily job)
         from crm import hooks
 
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("receipt_panels", panels.receipt_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
+        hooks.register("seed_demo", demo.seed_demo)

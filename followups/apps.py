@@ -9,7 +9,7 @@ class FollowupsConfig(AppConfig):
     def ready(self):
         from crm import hooks
         from customers.signals import purchase_recorded
-        from followups import jobs, panels  # noqa: F401  (registers the daily jobs)
+        from followups import demo, jobs, panels  # noqa: F401  (registers the daily jobs)
         from followups.services import plans
 
         purchase_recorded.connect(plans.on_purchase_recorded, dispatch_uid="followups.plan")
@@ -17,3 +17,4 @@ class FollowupsConfig(AppConfig):
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
+        hooks.register("seed_demo", demo.seed_demo)

@@ -138,6 +138,7 @@ class Command(BaseCommand):
             }
             customers = self._customers(rng, options["customers"], stores, clerks)
             sales = self._sales(rng, customers, stores, clerks, today)
+            customers = list(Customer.objects.order_by("pk"))  # with their totals after the sales
             for fn in hooks.functions("seed_demo"):
                 fn(rng=rng, today=today, stores=stores, staff=staff, customers=customers)
         self.stdout.write(
