@@ -40,7 +40,7 @@ AGE_BUCKETS = [(0, 3), (4, 7), (8, 14), (15, None)]
 
 
 def ratio(part, whole) -> float | None:
-    return part / whole if whole else None
+    return float(part) / float(whole) if whole else None
 
 
 @dataclass

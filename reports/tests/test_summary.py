@@ -17,7 +17,7 @@ from reports.models import (
     StoreTierDay,
 )
 from reports.periods import DateRange
-from reports.tests.conftest import MON, TODAY, TUE, WED, callback, sale
+from reports.tests.conftest import MON, TODAY, WED, callback, sale
 
 pytestmark = pytest.mark.django_db
 WEEK = DateRange(MON, WED, "week")
