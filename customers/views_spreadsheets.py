@@ -34,7 +34,7 @@ def customer_export(request):
     customers = filter_customers(Customer.objects.visible_to(request.user), filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
-        "%s-%s.xlsx" % (_("customers"), stamp),
+        _("customers") + f"-{stamp}.xlsx",
         _("Customers"),
         export_headers(),
         customer_rows(customers),
