@@ -100,8 +100,13 @@ def worker(tmp_path, redis_broker, cadence_defaults):
 
 def send_daily_task():
     """What beat sends at KEDANG_DAILY_JOBS_AT, for a fixed day."""
-    producer = Celery(broker=REDIS_URL)
-    producer.send_task(settings.CELERY_BEAT_SCHEDULE["daily-jobs"]["task"], args=[DAY.isoformat()])
+    producer = Celery()
+    # An explicit connection: Celery prefers the CELERY_BROKER_URL environment variable
+    # (set by bin/test) over any broker given to the app.
+    with producer.connection_for_write(REDIS_URL) as connection_to_redis:
+        producer.send_task(
+            settings.CELERY_BEAT_SCHEDULE["daily-jobs"]["task"], args=[DAY.isoformat()], connection=connection_to_redis
+        )
 
 
 def wait_for(condition, seconds: float, worker: Worker):
