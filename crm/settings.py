@@ -149,6 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "crm.auth.HeadOfficePermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -282,3 +286,10 @@ KEDANG_IMPORT_MAX_BYTES = _int("KEDANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 KEDANG_IMPORT_MAX_UNPACKED_BYTES = _int("KEDANG_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
 # The spreadsheet code lives inside the customers app but keeps its own catalogue.
 LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / "customers" / "importing" / "locale"]
+
+# --- reports ---
+# Today's dashboard figures are refreshed every hour (the daily job does the periods).
+CELERY_BEAT_SCHEDULE["reports-refresh-hourly"] = {
+    "task": "reports.tasks.refresh_today_task",
+    "schedule": crontab(minute=_int("REPORTS_REFRESH_MINUTE", 35)),
+}

@@ -129,3 +129,49 @@ def test_it_registers_as_the_daily_job_after_the_others():
 
     job = next(j for j in registered_jobs() if j.name == "reports.summarise")
     assert job.order == 90
+
+
+def test_the_hourly_refresh_updates_todays_figures_but_not_the_periods(week_data, store_a, clerk_a2):
+    from reports.models import SummaryRun
+    from reports.tasks import refresh_today_task
+
+    result = refresh_today_task()
+    assert "periods" not in result
+    assert not Period.objects.exists()
+    assert SummaryRun.objects.get(name="days").day == TODAY
+    assert _by_clerk(store_a)[clerk_a2.pk].purchases == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_leave_what_one_run_leaves(store_c):
+    import threading
+
+    from django.db import connection
+
+    from reports.tests.conftest import AMOUNTS, customer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    for amount in AMOUNTS:
+        sale(store_c, None, customer(store_c, created=TODAY), TODAY, f"{amount}.00")
+    errors = []
+
+    def run():
+        try:
+            summary.summarise(TODAY)
+        except Exception as exc:  # report any failure in the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert CustomerPeriod.objects.filter(period__key="2025Q1").count() == 10
+    first = _contents()
+    summary.summarise(TODAY)
+    assert _contents() == first
