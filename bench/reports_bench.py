@@ -459,6 +459,8 @@ def time_pages(users: dict, requests: int) -> list[tuple[str, float, float]]:
             reverse("reports:callbacks"),
             {"store": store, "state": "missed"},
         ),
+        ("manager", "purchases list behind a figure", reverse("reports:purchases"), {"store": store, "identified": 0}),
+        ("manager", "new customers list behind a figure", reverse("reports:new_customers"), {"store": store}),
         ("manager", "home page (with the panel)", reverse("home"), {}),
     ]
     clients = {}
@@ -473,7 +475,7 @@ def time_pages(users: dict, requests: int) -> list[tuple[str, float, float]]:
         params = dict(params)
         if "year" in label and year:
             params["period"] = year
-        if url.endswith("/callbacks/"):
+        if "list behind" in label:
             import datetime as dt
 
             from django.utils import timezone

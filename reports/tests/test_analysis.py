@@ -176,3 +176,29 @@ def test_clerks_and_outsiders_get_no_analysis(page, summarised, client_for, cler
 
 def test_an_unknown_period_is_not_found(summarised, client_for, head_office):
     assert client_for(head_office).get("/reports/churn/", {"period": "1999Q1"}).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["churn", "classes", "evaluation"])
+def test_analysis_pages_render_in_the_same_number_of_queries_however_much_data(
+    page, summarised, client_for, head_office, store_c, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import summary
+    from reports.tests.conftest import TODAY, customer, sale
+
+    client = client_for(head_office)
+    url = f"/reports/{page}/"
+    client.get(url, {"period": Q1})
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"period": Q1})
+    for n in range(40):
+        person = customer(store_c, None, created=dt.date(2025, 2, 1))
+        for _ in range(n % 4 + 1):
+            sale(store_c, None, person, dt.date(2025, 2, 3))
+    summary.summarise(TODAY)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url, {"period": Q1}).status_code == 200
