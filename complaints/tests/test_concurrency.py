@@ -1,17 +1,17 @@
 """Two workers at once: real concurrent transactions on PostgreSQL, one thread each."""
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from complaints.escalation import escalate
 from complaints.models import Breach, Notification, ProductReturn
 from complaints.returns import ReturnItem, record_return
 from complaints.tests.conftest import at
+from crm.testing import run_together
 from customers.factories import buy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -21,27 +21,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
-
-
-def run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted on by the test
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_escalation_runs_at_once_notify_once(make_complaint, manager_a):

@@ -1,4 +1,3 @@
-import threading
 import uuid
 from decimal import Decimal
 
@@ -6,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from crm.testing import run_together
 from customers.models import Customer, Purchase
 from customers.services import DuplicateCustomer, LineData, capture_customer, checkout, record_purchase
 
@@ -56,27 +56,6 @@ def test_a_failed_capture_at_checkout_records_no_sale(customer_a, store_a, clerk
     assert not Purchase.objects.exists()
 
 
-def _in_threads(n, fn):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(fn())
-        except Exception as exc:  # collected and asserted on by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_capturing_one_mobile_at_once_make_one_customer(store_a, clerk_a, clerk_a2):
@@ -86,7 +65,9 @@ def test_two_clerks_capturing_one_mobile_at_once_make_one_customer(store_a, cler
     def capture():
         return capture_customer(store=store_a, clerk=clerk_a, name="同时", mobile="+8613800000009", data_consent=True)
 
-    results, errors = _in_threads(4, capture)
+    outcomes = run_together(4, lambda i: capture())
+    results = [o for o in outcomes if not isinstance(o, Exception)]
+    errors = [o for o in outcomes if isinstance(o, Exception)]
     assert Customer.objects.filter(mobile="+8613800000009").count() == 1
     assert len(results) == 1 and len(errors) == 3
     assert all(isinstance(e, DuplicateCustomer) for e in errors)
@@ -108,7 +89,9 @@ def test_a_double_submit_arriving_at_once_records_one_sale(store_a, clerk_a):
             new_customer={"name": "双击", "mobile": "+8613800000010", "data_consent": True},
         )
 
-    results, errors = _in_threads(3, submit)
+    outcomes = run_together(3, lambda i: submit())
+    results = [o for o in outcomes if not isinstance(o, Exception)]
+    errors = [o for o in outcomes if isinstance(o, Exception)]
     assert errors == []
     assert Purchase.objects.count() == 1 and Customer.objects.count() == 1
     assert sorted(created for _, created in results) == [False, False, True]

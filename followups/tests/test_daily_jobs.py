@@ -1,7 +1,6 @@
 """run_daily_jobs twice, or twice at the same time, leaves what one run leaves."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
@@ -9,6 +8,7 @@ from django.apps import apps
 from django.db import connection
 
 from crm.jobs import run_daily_jobs
+from crm.testing import run_together
 from customers.factories import CustomerFactory, buy
 from followups.models import FollowUpTask, OutboundMessage
 from followups.tests.conftest import at
@@ -39,10 +39,11 @@ def test_running_a_day_twice_changes_nothing_the_second_time(store_a, clerk_a, s
         run_daily_jobs(NATIONAL_DAY)
 
     assert every_table() == once
-    # 6 customers may get SMS: 6 National Day greetings, 1 birthday, and every plan SMS
-    # due by today that no earlier run sent (day 2 of all five purchases, day 7 of three).
-    assert OutboundMessage.objects.count() == 6 + 1 + 5 + 3
-    assert len(sms_outbox) == 15
+    # 6 customers may get SMS: 6 National Day greetings, 1 birthday, and the plan SMS due
+    # by today and at most KEDANG_SMS_MAX_LATE_DAYS (3) late: day 2 of the purchases 2 and
+    # 3 days back, day 7 of those 7 and 10 days back. Older plan SMS are dropped, not sent.
+    assert OutboundMessage.objects.count() == 6 + 1 + 2 + 2
+    assert len(sms_outbox) == 11
     # Calls due before today are overdue (day 3 of three purchases, day 10 of the oldest);
     # the one due today is not.
     assert FollowUpTask.objects.filter(overdue=True).count() == 4
@@ -54,29 +55,13 @@ def test_two_runs_at_the_same_time_leave_what_one_run_leaves(store_a, clerk_a, s
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for concurrent transactions")
     a_busy_day(store_a, clerk_a)
-    start = threading.Barrier(2)
-    errors = []
-
-    def run():
-        try:
-            start.wait()
-            run_daily_jobs(NATIONAL_DAY)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
     with time_machine.travel(at(NATIONAL_DAY, 8), tick=False):
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        outcomes = run_together(2, lambda i: run_daily_jobs(NATIONAL_DAY))
+        assert not [o for o in outcomes if isinstance(o, Exception)]
         both = every_table()
         run_daily_jobs(NATIONAL_DAY)
 
     assert every_table() == both
-    assert OutboundMessage.objects.count() == 15
-    assert len(sms_outbox) == 15
+    assert OutboundMessage.objects.count() == 11
+    assert len(sms_outbox) == 11
     assert both["followups.FollowUpTask"] == FollowUpTask.objects.count()

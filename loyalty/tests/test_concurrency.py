@@ -1,11 +1,11 @@
 """Two clerks at once: real concurrent transactions on PostgreSQL, one thread each."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from crm.testing import run_together
 from customers.factories import buy
 from loyalty import services
 from loyalty.models import CardApplication, Gift, PointsEntry
@@ -18,28 +18,6 @@ def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     services.current_rules()
-
-
-def run_together(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released at the same moment; returns results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted on by the test
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_fifty_concurrent_earns_lose_none(customer_a, clerk_a):
