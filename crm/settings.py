@@ -10,6 +10,7 @@ Any other KEDANG_MODE, or an env value that does not parse, stops start-up with 
 message instead of falling back to something insecure.
 """
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -236,6 +237,12 @@ LOGGING = {
 # --- loyalty ---
 # Points earned per CNY of a purchase's total, rounded down (for example 1 or 0.5).
 LOYALTY_POINTS_PER_CNY = env.str("LOYALTY_POINTS_PER_CNY", default="1")
+try:
+    assert Decimal(LOYALTY_POINTS_PER_CNY) >= 0
+except (InvalidOperation, AssertionError):
+    raise ImproperlyConfigured(
+        f"LOYALTY_POINTS_PER_CNY must be a number >= 0, not {LOYALTY_POINTS_PER_CNY!r}"
+    ) from None
 # Points expire this many days after they were earned; 0 turns expiry off.
 LOYALTY_POINTS_EXPIRE_DAYS = _int("LOYALTY_POINTS_EXPIRE_DAYS", 0)
 # New card numbers: {tier} (A/B), {year}, {store} (store code), {seq} (running number per prefix).

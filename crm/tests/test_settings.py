@@ -38,6 +38,8 @@ def test_the_embedded_default_is_sqlite_with_debug():
         ),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"KEDANG_DAILY_JOBS_AT": "25:00"}, "KEDANG_DAILY_JOBS_AT"),
+        ({"LOYALTY_POINTS_PER_CNY": "one"}, "LOYALTY_POINTS_PER_CNY"),
+        ({"CONN_MAX_AGE": "forever", "DATABASE_URL": "postgres://x@127.0.0.1/x"}, "CONN_MAX_AGE"),
     ],
 )
 def test_it_refuses_to_start_on_bad_values(env, message):
