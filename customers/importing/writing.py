@@ -1,7 +1,7 @@
 """Phase two of an import, after the user confirmed: write the checked rows, a batch at a time.
 
 Each batch is one transaction: either all of its rows are written (customers, opening
-balances, the loyalty opening entry through ``customer_imported``) or none, and then the
+balances, the loyalty opening entries through ``customers_imported``) or none, and then the
 rows are marked "not imported" with the reason, for the report. Batches are claimed with
 ``select_for_update(skip_locked=True)``, so a re-delivered task or a second worker carries
 on where the first stopped and never writes a row twice.
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from crm.access import audit
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
-from customers.importing.signals import customer_imported
+from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
 from customers.services import LineData, record_purchase
 
@@ -145,14 +145,19 @@ def _write_customers(ctx: _Context, pks: list[int]) -> None:
 
         Customer.objects.bulk_create([customer for _row, (customer, _opening) in created])
         _open_balances(ctx, [(customer, opening) for _row, (customer, opening) in created])
-        for row, (customer, _opening) in created:
-            customer_imported.send(
+        if created:
+            customers_imported.send(
                 sender=Customer,
-                customer=customer,
-                points=int(row.data.get("points") or 0),
-                tier=row.data.get("tier") or "",
+                customers=[
+                    ImportedCustomer(
+                        customer=customer,
+                        points=int(row.data.get("points") or 0),
+                        tier=row.data.get("tier") or "",
+                        key=f"import-opening:{customer.pk}",
+                    )
+                    for row, (customer, _opening) in created
+                ],
                 by=ctx.by,
-                key=f"import-opening:{customer.pk}",
             )
         ImportRow.objects.filter(pk__in=[r.pk for r in rows]).update(status=RowStatus.IMPORTED, raw=[], data={})
         ImportJob.objects.filter(pk=job.pk).update(

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from customers.importing import writing
 from customers.importing.models import ImportStatus
-from customers.importing.signals import customer_imported
+from customers.importing.signals import customers_imported
 from customers.models import Customer, Purchase
 from customers.tests.spreadsheets.workbooks import mobile, workbook
 
@@ -25,15 +25,15 @@ def test_a_broken_middle_batch_writes_none_of_its_rows_and_the_report_names_them
 ):
     path = workbook(tmp_path / "s.xlsx", _rows(30))
 
-    def database_fails_on(sender, customer, **kwargs):
-        if customer.name == "顾客15":  # the middle of rows 12-21 (the second batch)
+    def database_fails_on(sender, customers, **kwargs):
+        if any(c.customer.name == "顾客15" for c in customers):  # rows 12-21, the second batch
             raise DatabaseError("disk full")
 
-    customer_imported.connect(database_fails_on)
+    customers_imported.connect(database_fails_on)
     try:
         job = run_import(path, store_a)
     finally:
-        customer_imported.disconnect(database_fails_on)
+        customers_imported.disconnect(database_fails_on)
 
     assert job.status == ImportStatus.DONE
     assert (job.created_count, job.failed_rows) == (20, 10)
@@ -53,14 +53,14 @@ def test_importing_the_file_again_brings_in_the_rows_a_broken_batch_left_out(
 ):
     path = workbook(tmp_path / "s.xlsx", _rows(30))
 
-    def fails(sender, customer, **kwargs):
+    def fails(sender, customers, **kwargs):
         raise DatabaseError("connection lost")
 
-    customer_imported.connect(fails)
+    customers_imported.connect(fails)
     try:
         run_import(path, store_a)
     finally:
-        customer_imported.disconnect(fails)
+        customers_imported.disconnect(fails)
     assert not Customer.objects.exists()
 
     job = run_import(path, store_a)

@@ -28,13 +28,10 @@ FIELDS = (
 
 @pytest.fixture
 def loyalty_connected():
-    """Opening points through loyalty, as loyalty's AppConfig wires it."""
-    from customers.importing.signals import customer_imported
+    """Opening points through loyalty, as loyalty's AppConfig wires it (idempotent)."""
     from loyalty import receivers_import
 
     receivers_import.connect()
-    yield
-    customer_imported.disconnect(dispatch_uid="loyalty.import_opening_balance")
 
 
 def _snapshot():

@@ -1,0 +1,190 @@
+"""Benchmark: import a generated 100,000-row customer workbook, then export 100,000 customers.
+
+Targets (2-core machine): import < 60 s and < 300 MB; export < 30 s and < 200 MB.
+Each phase runs in its own process so its peak memory (ru_maxrss) is its own; a
+1,000-row import is measured too, to show the memory does not grow with the file.
+
+Use a database of its own (the script refuses one that already has its stores' customers):
+
+    createdb -h 127.0.0.1 -U postgres kedang_sheets_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kedang_sheets_bench
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/spreadsheets_bench.py [--rows 100000] [--purchases 1000]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    import django
+
+    django.setup()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def generate(path: Path, rows: int, purchases: int, first_mobile: int) -> None:
+    from openpyxl import Workbook
+
+    from customers.tests.spreadsheets.workbooks import SEED_HEADERS, id_number
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("顾客")
+    sheet.append([*SEED_HEADERS, "等级", "入会日期"])
+    for n in range(rows):
+        sheet.append(
+            [
+                f"顾客{n}",
+                "女" if n % 2 else "男",
+                f"{first_mobile + n}",
+                f"B{first_mobile + n}",
+                id_number(n) if n % 10 == 0 else None,
+                f"上海市静安区南京西路{n % 999}号",
+                f"19{70 + n % 30}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                n % 5000,
+                f"{(n % 20000) + 100}.50",
+                1 + n % 9,
+                "ABC"[n % 3],
+                f"20{10 + n % 14}/{1 + n % 12}/{1 + n % 28}",
+            ]
+        )
+    sheet = book.create_sheet("消费记录")
+    sheet.append(["电话", "时间", "商品", "数量", "单价"])
+    for n in range(purchases):
+        sheet.append([f"{first_mobile + n * 3 % rows}", f"2024-{1 + n % 12:02d}-{1 + n % 28:02d} 15:30", "衬衫", 1, 50])
+    book.save(path)
+
+
+def run_import(path: Path, store_code: str) -> dict:
+    _setup()
+    from crm.models import Store
+    from customers.importing import services
+
+    store, _ = Store.objects.get_or_create(code=store_code, defaults={"name": "基准测试店"})
+    if store.customers.exists():
+        raise SystemExit(f"Store {store_code} already has customers: run the benchmark on a fresh database.")
+    started = time.monotonic()
+    with open(path, "rb") as handle:
+        job = services.start_import(
+            store=store, user=None, upload=handle, name=path.name, size=path.stat().st_size, enqueue=False
+        )
+    job = services.check(job.pk)
+    checked = time.monotonic()
+    services.confirm(job, None, enqueue=False)
+    job = services.run(job.pk)
+    done = time.monotonic()
+    return {
+        "phase": f"import {path.name}",
+        "seconds": round(done - started, 1),
+        "check_seconds": round(checked - started, 1),
+        "write_seconds": round(done - checked, 1),
+        "peak_mb": round(_peak_mb(), 1),
+        "created": job.created_count,
+        "purchases": job.purchases_count,
+        "rejected": job.rejected_rows,
+        "status": job.status,
+    }
+
+
+def run_export(path: Path, store_code: str) -> dict:
+    _setup()
+    from crm.xlsx import Sheet, write_workbook
+    from customers.exporting import customer_rows, export_headers
+    from customers.models import Customer
+
+    base = _peak_mb()
+    started = time.monotonic()
+    customers = Customer.objects.filter(home_store__code=store_code)
+    counts = write_workbook(path, [Sheet("顾客", export_headers(), customer_rows(customers, full_id_numbers=True))])
+    return {
+        "phase": "export",
+        "seconds": round(time.monotonic() - started, 1),
+        "peak_mb": round(_peak_mb(), 1),
+        "peak_mb_at_start": round(base, 1),
+        "rows": sum(counts.values()),
+        "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
+    }
+
+
+def _child(*args) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--purchases", type=int, default=1_000)
+    parser.add_argument("--phase", choices=["generate", "import", "export"])
+    parser.add_argument("--file")
+    parser.add_argument("--store", default="BENCH")
+    parser.add_argument("--first-mobile", type=int, default=13800000000)
+    args = parser.parse_args()
+
+    if args.phase == "generate":
+        generate(Path(args.file), args.rows, args.purchases, args.first_mobile)
+        print(json.dumps({"phase": "generate"}))
+        return
+    if args.phase == "import":
+        print(json.dumps(run_import(Path(args.file), args.store)))
+        return
+    if args.phase == "export":
+        print(json.dumps(run_export(Path(args.file), args.store)))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small, big, out = Path(tmp, "small.xlsx"), Path(tmp, "big.xlsx"), Path(tmp, "export.xlsx")
+        started = time.monotonic()
+        _child("--phase", "generate", "--file", str(big), "--rows", str(args.rows), "--purchases", str(args.purchases))
+        print(
+            f"generated {args.rows:,} customer rows + {args.purchases:,} purchase rows "
+            f"({big.stat().st_size / 1024 / 1024:.1f} MB) in {time.monotonic() - started:.1f} s"
+        )
+        _child(
+            "--phase",
+            "generate",
+            "--file",
+            str(small),
+            "--rows",
+            "1000",
+            "--purchases",
+            "200",
+            "--first-mobile",
+            "13700000000",
+        )
+        results = [
+            _child("--phase", "import", "--file", str(small), "--store", f"{args.store}1K"),
+            _child("--phase", "import", "--file", str(big), "--store", args.store),
+            _child("--phase", "export", "--file", str(out), "--store", args.store),
+        ]
+    for result in results:
+        print(json.dumps(result, ensure_ascii=False))
+    small_import, big_import, export = results
+    print(
+        f"\nimport {args.rows:,} rows: {big_import['seconds']} s (target < 60), peak {big_import['peak_mb']} MB "
+        f"(target < 300; a 1,000-row file peaks at {small_import['peak_mb']} MB)"
+    )
+    print(
+        f"export {export['rows']:,} customers: {export['seconds']} s (target < 30), peak {export['peak_mb']} MB "
+        f"(target < 200)"
+    )
+
+
+if __name__ == "__main__":
+    main()
