@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 def _setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    os.environ.setdefault("DEBUG", "false")  # as in production: no query log
     import django
 
     django.setup()

@@ -1,5 +1,6 @@
 """Building workbooks for the import tests and the benchmark."""
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,10 +15,10 @@ ID_NUMBERS = ["11010519491231002X", "440524188001010014", "110101199003074477", 
 
 
 def id_number(n: int) -> str:
-    """A valid 18-character ID number, different for each ``n`` (born 1970-1999)."""
+    """A valid 18-character ID number, different for each ``n`` below 10,000,000."""
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    year = 1970 + n % 30
-    body = f"110105{year}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+    born = dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000)
+    body = f"110105{born:%Y%m%d}{n % 1000:03d}"
     check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
     return body + check
 
