@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),
+    path("", include("customers.urls_spreadsheets")),
     path("loyalty/", include("loyalty.urls")),
     path("followups/", include("followups.urls")),
     path("complaints/", include("complaints.urls")),

@@ -60,3 +60,9 @@ def test_it_masks_mobiles_in_the_list(client_for, clerk_a, customer_a):
 def test_it_does_not_offer_another_stores_filter_to_a_clerk(client_for, clerk_a, store_b):
     response = client_for(clerk_a).get(LIST, {"store": store_b.pk})
     assert response.status_code == 200 and not response.context["filters"].is_valid()
+
+
+def test_managers_get_export_and_import_buttons_that_keep_the_filters(client_for, manager_a, clerk_a):
+    body = client_for(manager_a).get(LIST, {"tier": "B"}).content.decode()
+    assert "导出" in body and "tier=B" in body and reverse("spreadsheets:import_start") in body
+    assert "export-customers" not in client_for(clerk_a).get(LIST).content.decode()
