@@ -26,8 +26,8 @@ def seed_demo(*, rng, today, stores, staff, customers, **_):
     done, logs = [], []
     for task in tasks:
         roll = rng.random()
-        if roll < 0.12:
-            continue  # missed: stays on the worklist as overdue
+        if roll < 0.12 and task.due_date >= today - dt.timedelta(days=45):
+            continue  # missed lately: stays on the worklist as overdue
         late_days = rng.randint(1, 4) if roll < 0.22 else 0
         when = dt.datetime.combine(task.due_date + dt.timedelta(days=late_days), dt.time(rng.randint(10, 19), 0), tz)
         if when.date() >= today:

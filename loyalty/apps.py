@@ -9,7 +9,7 @@ class LoyaltyConfig(AppConfig):
     def ready(self) -> None:
         from crm import hooks
         from customers.signals import purchase_recorded
-        from loyalty import jobs, panels, receivers_import, services  # noqa: F401  (jobs register themselves)
+        from loyalty import demo, jobs, panels, receivers_import, services  # noqa: F401  (jobs register themselves)
 
         purchase_recorded.connect(services.on_purchase_recorded, dispatch_uid="loyalty.on_purchase_recorded")
         hooks.register("discount_rate", services.discount_rate)
@@ -18,4 +18,5 @@ class LoyaltyConfig(AppConfig):
         hooks.register("receipt_panels", panels.receipt_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
+        hooks.register("seed_demo", demo.seed_demo)
         receivers_import.connect()
