@@ -71,3 +71,9 @@ def test_a_purchase_page_is_404_for_a_clerk_of_another_store(client_for, clerk_a
     for p in (purchase, anonymous):
         assert client_for(clerk_a).get(p.get_absolute_url()).status_code == 200
         assert client_for(clerk_b).get(p.get_absolute_url()).status_code == 404
+
+
+def test_a_clerk_cannot_file_a_customer_under_another_store(client_for, clerk_b, store_a):
+    data = {"kind": "person", "name": "越权", "mobile": "13612345679", "home_store": store_a.pk, "data_consent": "on"}
+    response = client_for(clerk_b).post(reverse("customers:create"), data)
+    assert response.status_code == 200 and not Customer.objects.filter(name="越权").exists()
