@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/<int:pk>/tier/", views.set_tier, name="set_tier"),
     path("customers/<int:pk>/check/", views.check_now, name="check_now"),
     path("applications/", views_admin.register, name="register"),
+    path("applications/export/", views_admin.register_export, name="register_export"),
     path("applications/<int:pk>/", views_admin.application_detail, name="application"),
     path("applications/<int:pk>/form/", views_admin.application_form, name="application_form"),
     path("applications/<int:pk>/reject/", views_admin.application_reject, name="application_reject"),

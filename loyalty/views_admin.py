@@ -6,17 +6,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from crm.access import get_visible_or_404, head_office_required, require_profile, staff_required
+from crm.access import (
+    export_required,
+    get_visible_or_404,
+    head_office_required,
+    require_profile,
+    staff_required,
+)
 from crm.models import Role, Store
+from crm.xlsx import xlsx_response
 from customers.models import Tier
 from loyalty import benefits, services
+from loyalty.exporting import REGISTER_HEADERS, register_rows
 from loyalty.forms import ApplicationForm, BenefitsForm, GiftForm, RejectForm, RulesForm, StepForm
 from loyalty.models import (
     AWAITING_CARD,
@@ -64,10 +72,8 @@ REGISTER_FILTERS = {
 }
 
 
-@staff_required()
-def register(request):
-    """The card register: every application of the user's stores, with the ones that
-    need attention highlighted (not submitted within 3 days; two calls, not collected)."""
+def _register_applications(request):
+    """The register's applications, filtered by ``?show=`` and ``?store=`` as on the page."""
     applications = CardApplication.objects.visible_to(request.user).for_register()
     show = request.GET.get("show", "active")
     if show in REGISTER_FILTERS:
@@ -75,6 +81,14 @@ def register(request):
     elif show == "active":
         applications = applications.exclude(status__in=FINISHED_STATUSES)
     applications, stores, store_id = _store_filter(request, applications)
+    return applications, show, stores, store_id
+
+
+@staff_required()
+def register(request):
+    """The card register: every application of the user's stores, with the ones that
+    need attention highlighted (not submitted within 3 days; two calls, not collected)."""
+    applications, show, stores, store_id = _register_applications(request)
     applications = applications.prefetch_related(
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("by__staff"))
     )
@@ -97,6 +111,26 @@ def register(request):
         ],
     }
     return render(request, "loyalty/register.html", context)
+
+
+@require_GET
+@export_required
+def register_export(request):
+    """The card register, with the filters it was showing, as a workbook."""
+    applications, show, stores, store_id = _register_applications(request)
+    if store_id and not (store_id.isdigit() and stores.filter(pk=int(store_id)).exists()):
+        raise Http404  # a store the user does not see
+    filters = {"show": show, "store": store_id}
+    today = timezone.localdate()
+    return xlsx_response(
+        _("card-register") + f"-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        _("Card register"),
+        REGISTER_HEADERS,
+        register_rows(applications, today),
+        user=request.user,
+        what="loyalty.card_register",
+        filters=filters,
+    )
 
 
 @staff_required()
