@@ -4,20 +4,30 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from crm.access import get_visible_or_404, head_office_required, require_profile, staff_required, writer_required
+from crm.access import (
+    export_required,
+    get_visible_or_404,
+    head_office_required,
+    require_profile,
+    staff_required,
+    writer_required,
+)
 from crm.models import Role, Store
+from crm.xlsx import xlsx_response
 from customers.models import ContactOutcome, Customer
 from customers.validators import normalise_mobile
 from followups import forms
+from followups.completion import HEADERS, ON_TIME_LABELS, CompletionFilter, filter_tasks, on_time, task_rows, totals
 from followups.models import CadenceRule, FollowUpTask, Holiday, MessageTemplate, OutboundMessage
 from followups.services import messages as sms_messages
 from followups.services import outbox, plans
@@ -200,6 +210,57 @@ def outbox_list(request):
     if status:
         rows = rows.filter(status=status)
     return render(request, "followups/outbox.html", {"rows": rows[:200], "status": status})
+
+
+# --- completion list ----------------------------------------------------------------------
+
+
+def _completion(request):
+    """(filter form, filtered tasks or None when the filters are not valid, today)."""
+    today = timezone.localdate()
+    form = CompletionFilter(request.GET, user=request.user, today=today)
+    if not form.is_valid():
+        return form, None, today
+    return form, filter_tasks(FollowUpTask.objects.visible_to(request.user), form.cleaned_data, today), today
+
+
+@staff_required(Role.MANAGER, Role.SUPERVISOR, Role.HEAD_OFFICE)
+def completion(request):
+    """Follow-up tasks by due day with status and outcome: who did what, and on time."""
+    form, tasks, today = _completion(request)
+    page, counts = None, None
+    if tasks is not None:
+        counts = totals(tasks)
+        page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+        for task in page:
+            task.on_time_state = on_time(task, today)
+            task.on_time_label = ON_TIME_LABELS[task.on_time_state]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "followups/completion.html",
+        {"form": form, "page": page, "counts": counts, "query": query.urlencode(), "today": today},
+    )
+
+
+@require_GET
+@export_required
+def completion_export(request):
+    form, tasks, today = _completion(request)
+    if tasks is None:
+        if form.names_another_store:
+            raise Http404
+        return HttpResponseBadRequest(_("Check the filters."))
+    return xlsx_response(
+        _("follow-up-completion") + f"-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        _("Follow-up completion"),
+        HEADERS,
+        task_rows(tasks, today),
+        user=request.user,
+        what="followups.completion",
+        filters=form.used_filters(),
+    )
 
 
 # --- head office: cadence, templates, holidays -------------------------------------------
