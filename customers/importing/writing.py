@@ -30,7 +30,7 @@ from crm.access import audit
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
 from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
-from customers.services import LineData, record_purchase
+from customers.services import LineData, next_receipt_number, record_purchase
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,32 @@ class _Context:
         self.by = job.confirmed_by or job.created_by
         self.now = timezone.now()
         self._clerks: dict[str, object] = {}
+        self._receipts: dict[str, int] = {}
+
+    def receipt_number(self, when: dt.datetime) -> str:
+        """The till's next generated receipt number for ``when``'s day, counted here.
+
+        ``next_receipt_number`` counts the day's receipts with a prefix match that reads
+        every purchase of the store (tens of thousands after the opening balances); an
+        import records its purchases one after the other, so it asks once per day and
+        counts on from there. The numbers are the ones ``record_purchase`` would give.
+        """
+        day = timezone.localtime(when).strftime("%Y%m%d")
+        if day not in self._receipts:
+            first = next_receipt_number(self.store, when)
+            self._receipts[day] = int(first.rsplit("-", 1)[1]) - 1
+        self._receipts[day] += 1
+        return f"{self.store.code}-{day}-{self._receipts[day]:04d}"
+
+    def unuse_receipt(self, when: dt.datetime) -> None:
+        """The purchase was already recorded (a re-import): its number was not used."""
+        day = timezone.localtime(when).strftime("%Y%m%d")
+        if day in self._receipts:
+            self._receipts[day] -= 1
+
+    def forget_receipts(self) -> None:
+        """After a batch rolled back, its numbers were not used: count again."""
+        self._receipts.clear()
 
     def clerk(self, name: str):
         """The store's staff member known by ``name`` (display name, first name or login)."""
@@ -313,31 +339,50 @@ def _fill(customer: Customer, row: ImportRow, file_wins: bool) -> int:
 
 def _write_purchases(ctx: _Context, keys: list[str]) -> None:
     job = ctx.job
-    with transaction.atomic():
-        rows = list(
-            ImportRow.objects.select_for_update(skip_locked=True)
-            .filter(job=job, sheet=RowSheet.PURCHASES, status=RowStatus.VALID, group_key__in=keys)
-            .order_by("group_key", "row_number")
-        )
-        recorded = 0
-        for _key, group in groupby(rows, attrgetter("group_key")):
-            lines = list(group)
-            recorded += _record(ctx, lines)
-        ImportRow.objects.filter(pk__in=[r.pk for r in rows], status=RowStatus.VALID).update(
-            status=RowStatus.IMPORTED, raw=[], data={}
-        )
-        ImportJob.objects.filter(pk=job.pk).update(
-            purchases_count=F("purchases_count") + recorded, progress_done=F("progress_done") + len(rows)
-        )
+    try:
+        with transaction.atomic():
+            rows = list(
+                ImportRow.objects.select_for_update(skip_locked=True)
+                .filter(job=job, sheet=RowSheet.PURCHASES, status=RowStatus.VALID, group_key__in=keys)
+                .order_by("group_key", "row_number")
+                .only("pk", "job_id", "group_key", "data")
+            )
+            customers = _customers_of(rows)
+            recorded = 0
+            for _key, group in groupby(rows, attrgetter("group_key")):
+                lines = list(group)
+                recorded += _record(ctx, lines, customers)
+            ImportRow.objects.filter(pk__in=[r.pk for r in rows], status=RowStatus.VALID).update(
+                status=RowStatus.IMPORTED, raw=[], data={}
+            )
+            ImportJob.objects.filter(pk=job.pk).update(
+                purchases_count=F("purchases_count") + recorded, progress_done=F("progress_done") + len(rows)
+            )
+    except Exception:
+        ctx.forget_receipts()
+        raise
 
 
-def _record(ctx: _Context, rows: list[ImportRow]) -> int:
+def _customers_of(rows: list[ImportRow]) -> dict[tuple[str, str], Customer]:
+    """The customers of a batch of purchase rows, by ("m", mobile) and ("c", VIP number)."""
+    mobiles = {r.data["mobile"] for r in rows if r.data.get("mobile")}
+    cards = {r.data["card_number"] for r in rows if r.data.get("card_number")}
+    found = {}
+    for customer in Customer.objects.filter(Q(mobile__in=mobiles) | Q(card_number__in=cards)):
+        if customer.mobile:
+            found[("m", customer.mobile)] = customer
+        if customer.card_number:
+            found[("c", customer.card_number)] = customer
+    return found
+
+
+def _record(ctx: _Context, rows: list[ImportRow], customers: dict) -> int:
     first = rows[0].data
     customer = None
     if first.get("mobile"):
-        customer = Customer.objects.filter(mobile=first["mobile"]).first()
+        customer = customers.get(("m", first["mobile"]))
     if customer is None and first.get("card_number"):
-        customer = Customer.objects.filter(card_number=first["card_number"]).first()
+        customer = customers.get(("c", first["card_number"]))
     if customer is None:
         _fail(rows, _("Not imported: the customer of this purchase was not imported."))
         return 0
@@ -358,18 +403,32 @@ def _record(ctx: _Context, rows: list[ImportRow]) -> int:
     if clerk_name and clerk is None:
         served_by = _("served by")
         note = f"{note} · {served_by} {clerk_name}"[:200]
+    when = dt.datetime.fromisoformat(first["purchased_at"])
+    receipt = first.get("receipt_number") or ""
+    purchase = {
+        "store": ctx.store,
+        "clerk": clerk,
+        "customer": customer,
+        "lines": lines,
+        "idempotency_key": uuid.uuid5(KEY_NAMESPACE, f"{ctx.store.code}|{rows[0].group_key}"),
+        "purchased_at": when,
+        "is_imported": True,
+        "note": note,
+    }
     try:
-        _purchase, created = record_purchase(
-            store=ctx.store,
-            clerk=clerk,
-            customer=customer,
-            lines=lines,
-            receipt_number=first.get("receipt_number") or "",
-            idempotency_key=uuid.uuid5(KEY_NAMESPACE, f"{ctx.store.code}|{rows[0].group_key}"),
-            purchased_at=dt.datetime.fromisoformat(first["purchased_at"]),
-            is_imported=True,
-            note=note,
-        )
+        if receipt:
+            _purchase, created = record_purchase(receipt_number=receipt, **purchase)
+        else:
+            try:
+                _purchase, created = record_purchase(receipt_number=ctx.receipt_number(when), **purchase)
+            except ValidationError as error:
+                if error.code != "duplicate_receipt":
+                    raise
+                # A till took that number meanwhile: let record_purchase find the next free one.
+                ctx.forget_receipts()
+                _purchase, created = record_purchase(receipt_number="", **purchase)
+            if not created:
+                ctx.unuse_receipt(when)
     except ValidationError as error:
         _fail(rows, _("Not imported: %(error)s") % {"error": "; ".join(error.messages)})
         return 0
