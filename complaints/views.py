@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from complaints import attachments, services
+from complaints.exporting import HEADERS, complaint_rows
 from complaints.forms import (
     AgreementForm,
     AssignForm,
@@ -22,7 +23,8 @@ from complaints.forms import (
     SurveyForm,
 )
 from complaints.models import Attachment, Complaint, Status
-from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
+from crm.access import export_required, get_visible_or_404, require_profile, staff_required, writer_required
+from crm.xlsx import xlsx_response
 from customers.models import Customer, Purchase
 
 
@@ -31,8 +33,8 @@ def _refused(request, refused: list[str]) -> None:
         messages.error(request, message)
 
 
-@staff_required()
-def complaint_list(request):
+def _listed(request):
+    """(complaints, filter form, scope): the list's rows with its tab and filters applied."""
     profile = require_profile(request.user)
     scope = request.GET.get("scope") or ("mine" if profile.can_write and not profile.is_head_office else "store")
     complaints = Complaint.objects.visible_to(request.user)
@@ -43,6 +45,12 @@ def complaint_list(request):
     form = FilterForm(request.GET or None, user=request.user)
     if form.is_valid():
         complaints = _filtered(complaints, form.cleaned_data)
+    return complaints, form, scope
+
+
+@staff_required()
+def complaint_list(request):
+    complaints, form, scope = _listed(request)
     complaints = complaints.select_related("store", "customer", "category", "owner__staff", "department")
     page = Paginator(complaints, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -51,6 +59,27 @@ def complaint_list(request):
         request,
         "complaints/list.html",
         {"page": page, "form": form, "scope": scope, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@require_GET
+@export_required
+def complaint_export(request):
+    """The complaints list, with the tab and filters it was showing, as a workbook."""
+    complaints, form, scope = _listed(request)
+    if form.is_bound and not form.is_valid():
+        if "store" in form.errors:
+            raise Http404  # a store the user does not see
+        return HttpResponseBadRequest(_("Check the filters."))
+    filters = {key: value for key, value in request.GET.items() if key != "page"} | {"scope": scope}
+    return xlsx_response(
+        _("complaints") + f"-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        _("Complaints"),
+        HEADERS,
+        complaint_rows(complaints),
+        user=request.user,
+        what="complaints",
+        filters=filters,
     )
 
 
