@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import hooks
+from customers.importing.bulk import insert_rows
 from customers.importing.signals import customer_imported, customers_imported
 
 
@@ -20,8 +21,9 @@ def on_customers_imported(sender, customers, by, **kwargs) -> None:
     ledger entry, a batch at a time.
 
     The customers were created in this same transaction, so nobody else can hold their
-    points yet: no row lock is needed, and the entries are written in bulk (one at a
-    time through ``open_balance`` would take minutes for 100,000 customers). The same
+    points yet: no row lock is needed, and the accounts and entries are written in bulk
+    (one at a time through ``open_balance`` would take minutes for 100,000 customers;
+    ``insert_rows`` skips even ``bulk_create``'s per-field work on PostgreSQL). The same
     key twice writes nothing. The tier is already on the customer, so no tier change
     is recorded.
     """
@@ -49,23 +51,42 @@ def on_customers_imported(sender, customers, by, **kwargs) -> None:
             "customer_id", "balance"
         )
     )
-    PointsAccount.objects.bulk_create(
-        [PointsAccount(customer_id=c.customer.pk, balance=c.points) for c in opening if c.customer.pk not in held]
+    insert_rows(
+        PointsAccount,
+        ("customer_id", "balance"),
+        ((c.customer.pk, c.points) for c in opening if c.customer.pk not in held),
     )
-    PointsEntry.objects.bulk_create(
-        PointsEntry(
-            customer_id=c.customer.pk,
-            kind=EntryKind.OPENING,
-            points=c.points,
-            balance_after=held.get(c.customer.pk, 0) + c.points,
-            reason=_("Opening balance (import)"),
-            by=staff,
-            at=now,
-            idempotency_key=c.key,
-            remaining=c.points,
-            expires_on=expires_on,
-        )
-        for c in opening
+    reason = _("Opening balance (import)")
+    staff_id = staff.pk if staff is not None else None
+    insert_rows(
+        PointsEntry,
+        (
+            "customer_id",
+            "kind",
+            "points",
+            "balance_after",
+            "reason",
+            "by_id",
+            "at",
+            "idempotency_key",
+            "remaining",
+            "expires_on",
+        ),
+        (
+            (
+                c.customer.pk,
+                EntryKind.OPENING,
+                c.points,
+                held.get(c.customer.pk, 0) + c.points,
+                reason,
+                staff_id,
+                now,
+                c.key,
+                c.points,
+                expires_on,
+            )
+            for c in opening
+        ),
     )
     for c in opening:
         if c.customer.pk in held:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from crm.models import staff_profile
-from customers.importing import safety
+from customers.importing import bulk, safety
 from customers.importing.columns import (
     CUSTOMER_COLUMNS,
     CUSTOMER_SHEET_NAMES,
@@ -159,6 +159,22 @@ def _raw(cells, width: int) -> list:
     return out
 
 
+_STAGED = (
+    "job_id",
+    "sheet",
+    "row_number",
+    "status",
+    "reason",
+    "mobile",
+    "card_number",
+    "id_hash",
+    "group_key",
+    "amount",
+    "data",
+    "raw",
+)
+
+
 def _stage_rows(job, sheet, rows, header_row, positions, width, check, done) -> int:
     """Check and stage the rows below the header, a batch at a time; returns rows read so far."""
     number = header_row
@@ -170,22 +186,22 @@ def _stage_rows(job, sheet, rows, header_row, positions, width, check, done) -> 
                 continue
             checked = check({field: cells[i] for i, field in positions.items() if i < len(cells)})
             batch.append(
-                ImportRow(
-                    job=job,
-                    sheet=sheet,
-                    row_number=number,
-                    status=RowStatus.REJECTED if checked.errors else RowStatus.VALID,
-                    reason="; ".join(checked.errors),
-                    mobile=checked.mobile,
-                    card_number=checked.card_number,
-                    id_hash=checked.id_hash,
-                    group_key=checked.group_key,
-                    amount=checked.amount,
-                    data=checked.data,
-                    raw=_raw(cells, width),
+                (
+                    job.pk,
+                    sheet,
+                    number,
+                    RowStatus.REJECTED if checked.errors else RowStatus.VALID,
+                    "; ".join(checked.errors),
+                    checked.mobile,
+                    checked.card_number,
+                    checked.id_hash,
+                    checked.group_key,
+                    checked.amount,
+                    checked.data,
+                    _raw(cells, width),
                 )
             )
-        ImportRow.objects.bulk_create(batch)
+        bulk.insert_rows(ImportRow, _STAGED, batch)
         done += len(chunk)
         ImportJob.objects.filter(pk=job.pk).update(progress_done=done)
     return done

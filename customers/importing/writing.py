@@ -18,6 +18,7 @@ import uuid
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
+from customers.importing import bulk
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
 from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
@@ -34,7 +36,7 @@ from customers.services import LineData, next_receipt_number, record_purchase
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_BATCH = 500
+CUSTOMER_BATCH = 2000
 PURCHASE_GROUPS = 200
 # Fixed, so the same file always yields the same purchase keys: re-importing it finds
 # the purchases already recorded and records nothing.
@@ -142,14 +144,27 @@ def _short(error: Exception) -> str:
 # --- customers ------------------------------------------------------------------------
 
 
+class _Staged(NamedTuple):
+    """A staged customer row, as the write needs it."""
+
+    pk: int
+    row_number: int
+    mobile: str
+    card_number: str
+    id_hash: str
+    data: dict
+
+
 def _write_customers(ctx: _Context, pks: list[int]) -> None:
     job = ctx.job
     with transaction.atomic():
-        rows = list(
-            ImportRow.objects.select_for_update(skip_locked=True)
+        rows = [
+            _Staged(*values)
+            for values in ImportRow.objects.select_for_update(skip_locked=True)
             .filter(pk__in=pks, status=RowStatus.VALID)
             .order_by("row_number")
-        )
+            .values_list(*_Staged._fields)
+        ]
         if not rows:
             return
         mobiles = [r.mobile for r in rows if r.mobile]
@@ -169,7 +184,7 @@ def _write_customers(ctx: _Context, pks: list[int]) -> None:
                     spent_in_history = history.get(("c", row.card_number), ZERO)
                 created.append((row, _new_customer(ctx, row, spent_in_history)))
 
-        Customer.objects.bulk_create([customer for _row, (customer, _opening) in created])
+        bulk.insert_objects([customer for _row, (customer, _opening) in created])
         _open_balances(ctx, [(customer, opening) for _row, (customer, opening) in created])
         if created:
             customers_imported.send(
@@ -210,7 +225,7 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _new_customer(ctx: _Context, row: ImportRow, spent_in_history: Decimal) -> tuple[Customer, Decimal]:
+def _new_customer(ctx: _Context, row: _Staged, spent_in_history: Decimal) -> tuple[Customer, Decimal]:
     """A customer as the file has them, and the opening balance to record.
 
     The file's cumulative spend includes the purchases of the purchase sheet, which are
@@ -262,38 +277,53 @@ def _opening_time(ctx: _Context, member_since: dt.date | None) -> dt.datetime:
 
 def _open_balances(ctx: _Context, created: list[tuple[Customer, Decimal]]) -> None:
     """One imported purchase per new customer with spend: their cumulative spend before Kedang."""
-    purchases = [
-        Purchase(
-            store=ctx.store,
-            customer=customer,
-            clerk=None,
-            receipt_number=f"OPEN-{customer.pk}",
-            # Dated at the last purchase the file knows of, else when the customer joined,
-            # else the import: the file's spend happened by then.
-            purchased_at=customer.opening_at,
-            subtotal=opening,
-            total=opening,
-            is_imported=True,
-            idempotency_key=uuid.uuid5(KEY_NAMESPACE, f"opening:{customer.pk}"),
-            note=_("Opening balance from the store's spreadsheet"),
-        )
-        for customer, opening in created
-        if opening > 0
-    ]
-    Purchase.objects.bulk_create(purchases)
-    PurchaseLine.objects.bulk_create(
-        PurchaseLine(
-            purchase=purchase,
-            item=_("Opening balance (import)"),
-            quantity=1,
-            unit_price=purchase.total,
-            line_total=purchase.total,
-        )
-        for purchase in purchases
+    opening = [(customer, amount) for customer, amount in created if amount > 0]
+    note = _("Opening balance from the store's spreadsheet")
+    purchase_ids = bulk.insert_rows(
+        Purchase,
+        (
+            "store_id",
+            "customer_id",
+            "clerk_id",
+            "receipt_number",
+            "purchased_at",
+            "subtotal",
+            "total",
+            "is_imported",
+            "idempotency_key",
+            "note",
+        ),
+        (
+            (
+                ctx.store.pk,
+                customer.pk,
+                None,
+                f"OPEN-{customer.pk}",
+                # Dated at the last purchase the file knows of, else when the customer joined,
+                # else the import: the file's spend happened by then.
+                customer.opening_at,
+                amount,
+                amount,
+                True,
+                uuid.uuid5(KEY_NAMESPACE, f"opening:{customer.pk}"),
+                note,
+            )
+            for customer, amount in opening
+        ),
+        returning=True,
+    )
+    item = _("Opening balance (import)")
+    bulk.insert_rows(
+        PurchaseLine,
+        ("purchase_id", "item", "quantity", "unit_price", "line_total"),
+        (
+            (purchase_id, item, 1, amount, amount)
+            for purchase_id, (_customer, amount) in zip(purchase_ids, opening, strict=True)
+        ),
     )
 
 
-def _fill(customer: Customer, row: ImportRow, file_wins: bool) -> int:
+def _fill(customer: Customer, row: _Staged, file_wins: bool) -> int:
     """Bring the file's values into a customer Kedang already has; returns 1 if changed.
 
     Only the file's non-blank values count. Without "file wins" a field is filled only
