@@ -18,7 +18,7 @@ from customers import crypto
 from customers.importing import values
 from customers.importing.columns import CUSTOMER_COLUMNS, PURCHASE_COLUMNS
 from customers.importing.values import CellError
-from customers.validators import normalise_digits, normalise_id_number, normalise_mobile
+from customers.validators import normalise_digits, normalise_id_number
 
 
 @dataclass
@@ -48,7 +48,7 @@ def _cell(row: CheckedRow, label: str, parse, raw):
 
 def _mobile(raw) -> str:
     digits = values.text(raw)
-    return normalise_mobile(digits) if digits else ""
+    return values.normalise_mobile(digits) if digits else ""
 
 
 def _card(raw) -> str:
