@@ -24,6 +24,7 @@ from customers.importing.columns import (
     match_headers,
 )
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
+from customers.importing.reading import sheet_values
 from customers.importing.rows import check_customer_row, check_purchase_row
 from customers.models import Customer
 
@@ -78,9 +79,8 @@ def check_job(job: ImportJob) -> ImportJob:
             ):
                 if title is None:
                     continue
-                worksheet = workbook[title]
-                worksheet.reset_dimensions()  # hand-made files often state a wrong size
-                rows = worksheet.iter_rows(values_only=True)
+                # Every row there is, whatever size the file states (hand-made files are often wrong).
+                rows = sheet_values(workbook[title])
                 header_cells, positions, unknown, header_row = _find_header(rows, columns, needs, title)
                 headers[sheet] = {"title": title, "cells": header_cells, "row": header_row}
                 if unknown:

@@ -1,0 +1,110 @@
+"""The importer's quick reader gives every row exactly as openpyxl's own reader does."""
+
+import datetime as dt
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+
+from customers.importing.reading import sheet_values
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+# Rows as Excel, WPS and openpyxl write them: shared and inline strings, rich text and
+# phonetic runs, an empty <t/>, cells without a reference, rows left out, a cell out of
+# order, a date-formatted number, a boolean, a formula with its cached value.
+_SHEET = f"""<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="{_MAIN}"><dimension ref="A1:C2"/><sheetData>
+<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>电话</t></is></c>
+  <c r="C1" t="inlineStr"><is><t xml:space="preserve"> 13812345678 </t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><r><rPr><b/></rPr><t>王</t></r><r><t>芳</t></r></is></c>
+  <c r="B2" t="inlineStr"><is><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></is></c>
+  <c r="C2" t="inlineStr"><is><t/></is></c><c r="D2" t="s"><v>1</v></c></row>
+<row r="5"><c t="inlineStr"><is><t>no ref</t></is></c><c><v>42</v></c><c t="b"><v>1</v></c></row>
+<row r="6"><c r="A6" s="1"><v>45000</v></c><c r="C6"><f>1+1</f><v>2</v></c>
+  <c r="B6" t="inlineStr"><is><t>late</t></is></c></row>
+<row r="7"/>
+<row r="8"><c r="E8" t="str"><f>"x"</f><v>x</v></c></row>
+</sheetData></worksheet>"""
+
+_SHARED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<sst xmlns="{_MAIN}" count="2" uniqueCount="2"><si><t>姓名</t></si>
+<si><r><t>rich </t></r><r><rPr><i/></rPr><t>shared</t></r></si></sst>"""
+
+_STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
+<styleSheet xmlns="{_MAIN}"><fonts count="1"><font/></fonts>
+<fills count="1"><fill><patternFill patternType="none"/></fill></fills>
+<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>
+<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
+
+_PARTS = {
+    "[Content_Types].xml": """<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
+</Types>""",
+    "_rels/.rels": f"""<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Target="xl/workbook.xml"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>""",
+    "xl/workbook.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets><sheet name="顾客" sheetId="1" r:id="rId1"/></sheets></workbook>""",
+    "xl/_rels/workbook.xml.rels": f"""<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="{_PKG}">
+<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="{_REL}/worksheet"/>
+<Relationship Id="rId2" Target="sharedStrings.xml" Type="{_REL}/sharedStrings"/>
+<Relationship Id="rId3" Target="styles.xml" Type="{_REL}/styles"/></Relationships>""",
+    "xl/worksheets/sheet1.xml": _SHEET,
+    "xl/sharedStrings.xml": _SHARED,
+    "xl/styles.xml": _STYLES,
+}
+
+
+def _openpyxl_rows(path) -> list[tuple]:
+    book = load_workbook(path, read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def _our_rows(path) -> list[tuple]:
+    book = load_workbook(path, read_only=True, data_only=True)
+    rows = list(sheet_values(book.worksheets[0]))
+    book.close()
+    return rows
+
+
+def test_it_reads_every_kind_of_cell_as_openpyxl_does(tmp_path):
+    path = tmp_path / "hand-made.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in _PARTS.items():
+            archive.writestr(name, text)
+
+    rows = _our_rows(path)
+
+    assert rows == _openpyxl_rows(path)
+    assert rows[0] == ("姓名", "电话", " 13812345678 ")
+    assert rows[1] == ("王芳", "東京", "", "rich shared")
+    assert rows[2] == rows[3] == ()
+    assert rows[4] == ("no ref", 42, True)
+    assert rows[5] == (dt.datetime(2023, 3, 15), "late")  # openpyxl drops a cell after the last one
+
+
+def test_it_reads_a_workbook_openpyxl_wrote_as_openpyxl_does(tmp_path):
+    path = tmp_path / "written.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("顾客")
+    sheet.append(["姓名", "电话", "生日", "积分"])
+    sheet.append(["王芳", "139 0000 0001", "1990/3/15", 12])
+    sheet.append([])
+    sheet.append([None, "=1+1", "", 3.5])
+    book.save(path)
+
+    assert _our_rows(path) == _openpyxl_rows(path)
