@@ -156,6 +156,9 @@ class CustomerPeriod(models.Model):
         indexes = [
             models.Index(fields=["period", "store", "-amount"]),
             models.Index(fields=["period", "-amount"]),
+            # The chain's customers of one class or segment, biggest first.
+            models.Index(fields=["period", "abc", "-amount"]),
+            models.Index(fields=["period", "segment", "-amount"]),
         ]
 
     def __str__(self) -> str:

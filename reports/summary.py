@@ -69,6 +69,12 @@ def summarise(day: dt.date, *, periods: bool = True) -> dict:
         for kind, key, start, end in periods_to_recompute(day):
             summarise_period(kind, key, start, end, through=day)
             counts["periods"] += 1
+    if periods and connection.vendor == "postgresql":
+        # Fresh statistics after rewriting many rows, so the planner keeps using the
+        # indexes the pages rely on (autovacuum may come much later).
+        with connection.cursor() as cursor:
+            for model in (ClerkDay, CustomerPeriod, StorePeriod, StorePeriodBucket):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     SummaryRun.objects.update_or_create(
         name="periods" if periods else "days", defaults={"day": day, "finished_at": timezone.now()}
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import analysis as complaint_analysis
 from complaints.models import Complaint
-from crm.access import head_office_required
+from crm.access import head_office_required, require_profile
 from customers.models import ChurnReason
 from reports import charts
 from reports.figures import ratio
@@ -54,6 +54,9 @@ def _context(request):
     else:
         period = next((p for p in periods if p.kind == PeriodKind.QUARTER), periods[0] if periods else None)
     return {
+        # Head office looking at the whole chain: no store filter, so the indexes on
+        # (period, amount) serve the customer list directly.
+        "every_store": store is None and require_profile(request.user).is_head_office,
         "stores": stores if len(stores) > 1 else [],
         "store": store,
         "scope": scope,
@@ -299,7 +302,9 @@ def segment_of(r: int, f: int) -> str:
 
 
 def _customer_facts(request, ctx, bands):
-    facts = CustomerPeriod.objects.filter(period=ctx["period"], store_id__in=ctx["store_ids"])
+    facts = CustomerPeriod.objects.filter(period=ctx["period"])
+    if not ctx["every_store"]:
+        facts = facts.filter(store_id__in=ctx["store_ids"])
     filters = request.GET
     if filters.get("abc") in AbcClass.values:
         facts = facts.filter(abc=filters["abc"])
