@@ -174,6 +174,7 @@ class Customer(models.Model):
             models.Index(fields=["home_store", "tier"]),
             models.Index(fields=["home_store", "-last_purchase_at"]),
             models.Index(fields=["name"]),
+            models.Index(fields=["home_store", "created_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(cumulative_spend__gte=0), name="customer_spend_not_negative"),

@@ -192,6 +192,7 @@ class FollowUpTask(models.Model):
             models.Index(fields=["store", "status", "due_date"]),
             models.Index(fields=["assignee", "status", "due_date"]),
             models.Index(fields=["customer", "status", "due_date"]),
+            models.Index(fields=["completed_at"]),
         ]
 
     def __str__(self) -> str:
