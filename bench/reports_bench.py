@@ -445,6 +445,9 @@ def time_pages(users: dict, requests: int) -> list[tuple[str, float, float]]:
     manager = users["manager"]
     store = StaffProfile.objects.get(user=manager).store_id
     pages = [
+        ("clerk", "home page (clerk)", reverse("home"), {}),
+        ("manager", "home page (manager)", reverse("home"), {}),
+        ("head_office", "home page (head office)", reverse("home"), {}),
         ("manager", "store dashboard, this week", reverse("reports:store"), {}),
         ("manager", "store dashboard, this month", reverse("reports:store"), {"range": "month"}),
         ("clerk", "my figures, this week", reverse("reports:mine"), {}),
@@ -548,6 +551,8 @@ def main() -> None:
         f"{'reusing' if args.keep else f'scale {args.scale}'}: database {urlparse(url).path.lstrip('/')}, today {today}"
     )
     if args.keep:
+        with step("migrate (new indexes on the loaded data)"):
+            call_command("migrate", verbosity=0)
         by_role = {
             role: StaffProfile.objects.filter(role=role, user__username__startswith="bench_")
             .order_by("pk")

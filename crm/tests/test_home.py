@@ -47,3 +47,12 @@ def test_english_can_be_chosen(client_for, clerk_a):
 def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client_for, clerk_a):
     client = client_for(clerk_a)
     assert "打开收银台" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+
+def test_the_home_page_counts_card_applications_of_the_users_stores_only(
+    client_for, manager_a, manager_b, head_office, clerk_a, customer_a
+):
+    buy(customer_a, "1600", clerk=clerk_a)  # eligible for silver: an application opens
+    assert "1 份申请待提交" in client_for(manager_a).get(reverse("home")).content.decode()
+    assert "份申请待提交" not in client_for(manager_b).get(reverse("home")).content.decode()
+    assert "份申请待提交" in client_for(head_office).get(reverse("home")).content.decode()
