@@ -69,7 +69,11 @@ class CustomerQuerySet(models.QuerySet):
         if profile.is_head_office:
             return self.all()
         stores = Store.objects.visible_to(user)
-        shared = CustomerStoreShare.objects.filter(store__in=stores).values("customer_id")
+        # Shares are few (customers who shopped at another store); as a list of ids the
+        # OR stays two index lookups, where a subquery would scan every customer.
+        shared = list(CustomerStoreShare.objects.filter(store__in=stores).values_list("customer_id", flat=True))
+        if not shared:
+            return self.filter(home_store__in=stores)
         return self.filter(Q(home_store__in=stores) | Q(pk__in=shared))
 
     def search(self, text: str) -> "CustomerQuerySet":
@@ -175,6 +179,7 @@ class Customer(models.Model):
             models.Index(fields=["home_store", "-last_purchase_at"]),
             models.Index(fields=["name"]),
             models.Index(fields=["home_store", "created_at"]),
+            models.Index(fields=["tier", "-last_purchase_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(cumulative_spend__gte=0), name="customer_spend_not_negative"),
