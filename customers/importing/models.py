@@ -3,7 +3,8 @@
 Rows are staged in the database rather than kept in memory: the preview, the report
 of rejected rows and the write itself all stream from here, so a 100,000-row file needs
 no more memory than a 1,000-row one, and an import the worker lost can be picked up
-where it stopped.
+where it stopped. A row written to the customer file is deleted in the same transaction;
+the job keeps the counts, and the rows that stay are those rejected or not imported.
 """
 
 from django.conf import settings
@@ -102,7 +103,7 @@ class RowSheet(models.TextChoices):
 class RowStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REJECTED = "rejected", _("Rejected")
-    IMPORTED = "imported", _("Imported")
+    IMPORTED = "imported", _("Imported")  # no longer stored: a written row is deleted
     FAILED = "failed", _("Not imported")
 
 
