@@ -38,7 +38,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def generate(path: Path, rows: int, purchases: int, first_mobile: int) -> None:
+def generate(path: Path, rows: int, purchases: int, first_mobile: int, first_id: int = 0) -> None:
     from openpyxl import Workbook
 
     from customers.tests.spreadsheets.workbooks import SEED_HEADERS, id_number
@@ -53,7 +53,7 @@ def generate(path: Path, rows: int, purchases: int, first_mobile: int) -> None:
                 "女" if n % 2 else "男",
                 f"{first_mobile + n}",
                 f"B{first_mobile + n}",
-                id_number(n) if n % 10 == 0 else None,
+                id_number(first_id + n) if n % 10 == 0 else None,
                 f"上海市静安区南京西路{n % 999}号",
                 f"19{70 + n % 30}-{1 + n % 12:02d}-{1 + n % 28:02d}",
                 n % 5000,
@@ -136,10 +136,11 @@ def main() -> None:
     parser.add_argument("--file")
     parser.add_argument("--store", default="BENCH")
     parser.add_argument("--first-mobile", type=int, default=13800000000)
+    parser.add_argument("--first-id", type=int, default=0, help="ID numbers start here (unique below 10,000,000)")
     args = parser.parse_args()
 
     if args.phase == "generate":
-        generate(Path(args.file), args.rows, args.purchases, args.first_mobile)
+        generate(Path(args.file), args.rows, args.purchases, args.first_mobile, args.first_id)
         print(json.dumps({"phase": "generate"}))
         return
     if args.phase == "import":
@@ -168,6 +169,9 @@ def main() -> None:
             "200",
             "--first-mobile",
             "13700000000",
+            # Customers of their own: the big file's ID numbers must not be taken already.
+            "--first-id",
+            "5000000",
         )
         results = [
             _child("--phase", "import", "--file", str(small), "--store", f"{args.store}1K"),
