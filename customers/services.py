@@ -99,10 +99,18 @@ def share_with_store(customer: Customer, store: Store, by) -> None:
 
 
 def next_receipt_number(store: Store, when: dt.datetime, skip: int = 0) -> str:
-    day = timezone.localtime(when).strftime("%Y%m%d")
-    prefix = f"{store.code}-{day}-"
-    count = Purchase.objects.filter(store=store, receipt_number__startswith=prefix).count()
-    return f"{prefix}{count + 1 + skip:04d}"
+    """``S001-20261122-0007``: the store's sales that local day, plus one.
+
+    Counted on the (store, purchased_at) index; a prefix match on receipt numbers would
+    read every sale the store ever made. Typed receipt numbers that day leave gaps, and
+    a clerk saving at the same moment makes the caller try the next number.
+    """
+    day = timezone.localtime(when).date()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    count = Purchase.objects.filter(
+        store=store, purchased_at__gte=start, purchased_at__lt=start + dt.timedelta(days=1)
+    ).count()
+    return f"{store.code}-{day:%Y%m%d}-{count + 1 + skip:04d}"
 
 
 def record_purchase(

@@ -57,10 +57,9 @@ class _Context:
     def receipt_number(self, when: dt.datetime) -> str:
         """The till's next generated receipt number for ``when``'s day, counted here.
 
-        ``next_receipt_number`` counts the day's receipts with a prefix match that reads
-        every purchase of the store (tens of thousands after the opening balances); an
-        import records its purchases one after the other, so it asks once per day and
-        counts on from there. The numbers are the ones ``record_purchase`` would give.
+        An import records its purchases one after the other, so it asks
+        ``next_receipt_number`` once per day and counts on from there. The numbers are
+        the ones ``record_purchase`` would give.
         """
         day = timezone.localtime(when).strftime("%Y%m%d")
         if day not in self._receipts:
