@@ -1,16 +1,13 @@
 """The customer file as a workbook: the seed's columns, so it opens like the sheet stores know.
 
-``customer_rows`` streams the rows of a queryset (in chunks, never the whole list), and
-``filter_customers`` applies the customer list's filters (q, store, tier, last_from,
-last_to) to a queryset already scoped to the user. The columns are those the importer
-reads, so an export imports again unchanged (a round trip).
+``customer_rows`` streams the rows of a queryset (in chunks, never the whole list); the
+web export filters it with the customer list's own ``CustomerFilterForm``. The columns
+are those the importer reads, so an export imports again unchanged (a round trip).
 """
 
-import datetime as dt
 from collections.abc import Iterator
 from itertools import islice
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import hooks
@@ -43,34 +40,6 @@ CHUNK = 1000
 
 def export_headers() -> list:
     return [CUSTOMER_COLUMNS[field][0] for field in EXPORT_FIELDS]
-
-
-def filter_customers(queryset, params) -> "Customer.objects":
-    """The customer list's filters, from GET-style ``params``; bad values are ignored."""
-    queryset = queryset.search(params.get("q", ""))
-    store = (params.get("store") or "").strip()
-    if store:
-        queryset = (
-            queryset.filter(home_store_id=int(store)) if store.isdigit() else queryset.filter(home_store__code=store)
-        )
-    tier = (params.get("tier") or "").strip()
-    if tier:
-        queryset = queryset.filter(tier=tier)
-    for param, lookup in (("last_from", "gte"), ("last_to", "lt")):
-        day = _date(params.get(param))
-        if day is not None:
-            if param == "last_to":
-                day += dt.timedelta(days=1)
-            start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-            queryset = queryset.filter(**{f"last_purchase_at__{lookup}": start})
-    return queryset
-
-
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 def _messaging(customer: Customer) -> str:

@@ -1,11 +1,13 @@
 """Forms validate and normalise; they never write other models."""
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Store
@@ -126,20 +128,31 @@ class CustomerFilterForm(forms.Form):
         self.fields["store"].queryset = Store.objects.visible_to(user)
 
     def filter(self, queryset):
-        """Apply the filters to a customer queryset (also used by the export)."""
-        if not self.is_valid():
+        """Apply the filters to a customer queryset (the list and its export).
+
+        A bad value drops only its own filter; a store the user cannot see matches nothing.
+        """
+        if not self.is_bound:
             return queryset
+        self.is_valid()
         data = self.cleaned_data
+        if "store" in self.errors:
+            return queryset.none()
         queryset = queryset.search(data.get("q"))
         if data.get("store"):
             queryset = queryset.filter(home_store=data["store"])
         if data.get("tier"):
             queryset = queryset.filter(tier=data["tier"])
+        # Ranges of aware datetimes, which the last_purchase_at indexes serve (__date does not).
         if data.get("last_from"):
-            queryset = queryset.filter(last_purchase_at__date__gte=data["last_from"])
+            queryset = queryset.filter(last_purchase_at__gte=_start_of(data["last_from"]))
         if data.get("last_to"):
-            queryset = queryset.filter(last_purchase_at__date__lte=data["last_to"])
+            queryset = queryset.filter(last_purchase_at__lt=_start_of(data["last_to"] + dt.timedelta(days=1)))
         return queryset
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class CustomerForm(forms.ModelForm):

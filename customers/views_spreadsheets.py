@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from crm.access import export_required, get_visible_or_404, require_profile
 from crm.models import Store
 from crm.xlsx import xlsx_response
-from customers.exporting import customer_rows, export_headers, filter_customers
+from customers.exporting import customer_rows, export_headers
+from customers.forms import CustomerFilterForm
 from customers.importing import services
 from customers.importing.models import ImportJob
 from customers.importing.report import write_template
@@ -31,7 +32,7 @@ EXPORT_FILTERS = ("q", "store", "tier", "last_from", "last_to")
 def customer_export(request):
     """The customer list, with the filters it was showing, as a workbook."""
     filters = {k: request.GET.get(k, "") for k in EXPORT_FILTERS}
-    customers = filter_customers(Customer.objects.visible_to(request.user), filters)
+    customers = CustomerFilterForm(request.GET, user=request.user).filter(Customer.objects.visible_to(request.user))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
         _("customers") + f"-{stamp}.xlsx",
