@@ -8,10 +8,10 @@ second write with the same idempotency key returns the first.
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -34,14 +34,8 @@ class ReversalResult:
 
 
 def earn_rate() -> Decimal:
-    raw = getattr(settings, "LOYALTY_POINTS_PER_CNY", "1")
-    try:
-        rate = Decimal(str(raw))
-    except InvalidOperation:
-        raise ImproperlyConfigured(f"LOYALTY_POINTS_PER_CNY must be a number, not {raw!r}") from None
-    if rate < 0:
-        raise ImproperlyConfigured("LOYALTY_POINTS_PER_CNY must not be negative")
-    return rate
+    """Points per CNY; settings refuses a value that is not a number >= 0 at start-up."""
+    return Decimal(str(settings.LOYALTY_POINTS_PER_CNY))
 
 
 def expiry_days() -> int:
