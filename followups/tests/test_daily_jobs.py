@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 from crm.jobs import run_daily_jobs
 from crm.testing import run_together
@@ -56,11 +56,20 @@ def test_two_runs_at_the_same_time_leave_what_one_run_leaves(store_a, clerk_a, s
         pytest.skip("needs PostgreSQL for concurrent transactions")
     a_busy_day(store_a, clerk_a)
     with time_machine.travel(at(NATIONAL_DAY, 8), tick=False):
+        # What one run leaves, measured on the same data and then rolled back.
+        with transaction.atomic():
+            run_daily_jobs(NATIONAL_DAY)
+            one = every_table()
+            transaction.set_rollback(True)
+        sms_outbox.clear()
+        assert every_table() != one  # the rollback really undid the single run
+
         outcomes = run_together(2, lambda i: run_daily_jobs(NATIONAL_DAY))
         assert not [o for o in outcomes if isinstance(o, Exception)]
         both = every_table()
         run_daily_jobs(NATIONAL_DAY)
 
+    assert both == one
     assert every_table() == both
     assert OutboundMessage.objects.count() == 11
     assert len(sms_outbox) == 11
