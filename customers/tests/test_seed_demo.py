@@ -1,6 +1,7 @@
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from crm.models import StaffProfile, Store
@@ -41,9 +42,6 @@ def test_it_loads_stores_logins_and_customers_the_same_way_for_the_same_seed(db)
 
 
 def test_it_refuses_a_database_that_already_has_stores_unless_asked_to_skip(store_a):
-    import pytest
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError):
         call_command("seed_demo", customers=5, stdout=io.StringIO())
     out = io.StringIO()
