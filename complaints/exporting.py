@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from crm.models import staff_name
+
 CHUNK = 1000
 # Column headers carry a context: bare words like "Category" mean other things elsewhere.
 COLUMN = "complaints column"
@@ -38,13 +40,6 @@ HEADERS = (
 )
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.get_full_name() or user.username
-
-
 def _time(value):
     return value.replace(microsecond=0) if value else None
 
@@ -65,8 +60,8 @@ def complaint_rows(complaints) -> Iterator[list]:
             c.get_severity_display(),
             c.get_status_display(),
             c.department.name if c.department else "",
-            _name(c.owner),
-            _name(c.received_by),
+            staff_name(c.owner),
+            staff_name(c.received_by),
             _time(c.first_response_due),
             _time(c.first_responded_at),
             _time(c.resolution_due),

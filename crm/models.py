@@ -113,6 +113,14 @@ def staff_profile(user) -> StaffProfile | None:
         return None
 
 
+def staff_name(user) -> str:
+    """How a person is named on lists and exports: the staff name, else the login's."""
+    if user is None:
+        return ""
+    profile = getattr(user, "staff", None)  # the missing-profile error is an AttributeError too
+    return profile.name if profile is not None else user.get_full_name() or user.username
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, for the things a chain must be able to trace."""
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.models import Store
+from crm.models import Store, staff_name
 from followups.forms import StaffChoiceField
 from followups.models import FollowUpTask, TaskStatus
 
@@ -156,13 +156,6 @@ def on_time(task: FollowUpTask, today: dt.date) -> str:
     return ""
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.get_full_name() or user.username
-
-
 def task_rows(tasks, today: dt.date) -> Iterator[list]:
     """One row per task, in ``HEADERS`` order, read in chunks."""
     for t in tasks.iterator(CHUNK):
@@ -173,13 +166,13 @@ def task_rows(tasks, today: dt.date) -> Iterator[list]:
             t.store.name,
             t.get_channel_display(),
             t.purpose,
-            _name(t.assignee),
+            staff_name(t.assignee),
             t.get_status_display(),
             str(ON_TIME_LABELS[on_time(t, today)]),
             t.get_outcome_display() if t.outcome else "",
             t.satisfaction,
             t.completed_at.replace(microsecond=0) if t.completed_at else None,
-            _name(t.completed_by),
+            staff_name(t.completed_by),
             t.attempts,
             t.note,
         ]

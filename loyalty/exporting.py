@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.models import staff_name
 from loyalty.models import CardApplication, MembershipCard
 
 CHUNK = 1000
@@ -38,13 +39,6 @@ REGISTER_HEADERS = (
     gettext_lazy("Needs attention"),
     gettext_lazy("Note"),
 )
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.get_full_name() or user.username
 
 
 def _time(value):
@@ -82,7 +76,7 @@ def register_rows(applications, today) -> Iterator[list]:
             _time(a.entered_at),
             _time(a.submitted_at),
             _time(a.decided_at),
-            _name(a.decided_by),
+            staff_name(a.decided_by),
             a.reject_reason,
             _time(a.notified_at),
             _time(a.notified_again_at),

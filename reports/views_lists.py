@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.access import require_profile, staff_required
-from crm.models import StaffProfile
+from crm.models import staff_name
 from customers.models import Customer, Purchase
 from followups.models import Channel, FollowUpTask, TaskStatus
 from reports.periods import date_range, local_bounds
@@ -85,7 +85,7 @@ def callbacks(request):
             t.due_date,
             Cell(t.customer.name, t.customer.get_absolute_url()),
             t.store.name,
-            _staff_name(t.assignee),
+            staff_name(t.assignee),
             t.purpose,
             t.get_status_display(),
             timezone.localtime(t.completed_at).strftime("%Y-%m-%d %H:%M") if t.completed_at else "",
@@ -122,7 +122,7 @@ def purchases(request):
             timezone.localtime(p.purchased_at).strftime("%Y-%m-%d %H:%M"),
             Cell(p.receipt_number, p.get_absolute_url()),
             p.store.name,
-            _staff_name(p.clerk),
+            staff_name(p.clerk),
             Cell(p.customer.name, p.customer.get_absolute_url()) if p.customer_id else _("Anonymous"),
             p.total,
         ]
@@ -153,7 +153,7 @@ def new_customers(request):
             timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
             Cell(c.name, c.get_absolute_url()),
             c.home_store.name,
-            _staff_name(c.clerk),
+            staff_name(c.clerk),
             _("Yes") if c.marketing_consent else _("No"),
         ]
 
@@ -163,12 +163,3 @@ def new_customers(request):
         return response
     page, query = _page(request, customers)
     return _list(request, title, Table("customers", title, headers, [row(c) for c in page]), page, query, period)
-
-
-def _staff_name(user) -> str:
-    if user is None:
-        return ""
-    try:
-        return user.staff.name
-    except StaffProfile.DoesNotExist:  # a login without a staff profile
-        return user.get_full_name() or user.username
