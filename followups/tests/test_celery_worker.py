@@ -20,7 +20,8 @@ from django.db import connection
 from customers.factories import CustomerFactory
 from followups.models import FollowUpTask, MessageStatus, OutboundMessage
 
-REDIS_URL = "redis://127.0.0.1:6379/2"
+# One Redis database per checkout, so two suites on one machine do not flush each other.
+REDIS_URL = os.environ.get("KEDANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 DAY = dt.date(2025, 6, 18)
 ROOT = Path(settings.BASE_DIR)
 
