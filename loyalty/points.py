@@ -315,8 +315,3 @@ def points_to_next_gift(customer: Customer) -> tuple[Gift, int] | None:
         .first()
     )
     return (gift, gift.points_price - balance) if gift else None
-
-
-def affordable_gifts(customer: Customer):
-    balance = points_balance(customer)
-    return Gift.objects.filter(is_active=True, stock__gt=0, points_price__lte=balance)
