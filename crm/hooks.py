@@ -15,6 +15,9 @@ a function here in its ``AppConfig.ready()``:
 - ``nav_links``: ``fn(request) -> list[(url, label)]`` for the top navigation.
 - ``schedule_callback``: ``fn(customer, *, purpose, due_date, assignee, store, note="", key)``
   puts an ad-hoc call on a clerk's worklist (registered by followups, used by complaints).
+- ``send_transactional_sms``: ``fn(*, customer, store, text, masked_text, key) -> bool``
+  sends a message the customer asked for (a verification code) at once, not marketing
+  (registered by followups, used by customers' serving of another store's customer).
 - ``seed_demo``: ``fn(*, rng, today, stores, staff, customers)`` adds an app's demo data.
 """
 
