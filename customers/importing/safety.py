@@ -1,4 +1,4 @@
-"""Checks run on an uploaded file before openpyxl is allowed to read it.
+"""Checks run on an uploaded file before the workbook reader is allowed to read it.
 
 An xlsx file is a zip archive of XML parts. We look at the archive itself, never at
 the name or the browser's content type: a renamed PDF, an old .xls, a password-protected
