@@ -126,6 +126,7 @@ def run_export(path: Path, store_code: str) -> dict:
 
 def run_read(path: Path, reader: str) -> dict:
     """Read every row of the customer sheet with one reader, without checking or writing."""
+    _setup()
     started = time.monotonic()
     rows = 0
     if reader == "calamine":

@@ -308,7 +308,7 @@ def close(complaint: Complaint, by, text: str = "") -> Complaint:
 def _schedule_survey(complaint: Complaint, now: dt.datetime) -> int | None:
     if complaint.customer_id is None:
         return None
-    days = getattr(settings, "COMPLAINTS_SURVEY_AFTER_DAYS", 1)
+    days = settings.COMPLAINTS_SURVEY_AFTER_DAYS
     note = _(
         "Complaint #%(number)s was closed: ask whether the customer is satisfied and record the answer at %(url)s"
     ) % {

@@ -39,7 +39,7 @@ def earn_rate() -> Decimal:
 
 
 def expiry_days() -> int:
-    return int(getattr(settings, "LOYALTY_POINTS_EXPIRE_DAYS", 0) or 0)
+    return settings.LOYALTY_POINTS_EXPIRE_DAYS
 
 
 def points_for_amount(amount: Decimal) -> int:

@@ -31,11 +31,11 @@ class FileFacts:
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "KEDANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+    return settings.KEDANG_IMPORT_MAX_BYTES
 
 
 def max_unpacked_bytes() -> int:
-    return getattr(settings, "KEDANG_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+    return settings.KEDANG_IMPORT_MAX_UNPACKED_BYTES
 
 
 def check_size(size: int) -> None:
