@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketingConfig(AppConfig):
+    name = "marketing"
+    verbose_name = _("Marketing")
+
+    def ready(self):
+        from crm import hooks
+        from marketing import jobs, panels  # noqa: F401  (registers the daily job)
+
+        hooks.register("nav_links", panels.nav_links)
