@@ -8,6 +8,7 @@ class MarketingConfig(AppConfig):
 
     def ready(self):
         from crm import hooks
-        from marketing import jobs, panels  # noqa: F401  (registers the daily job)
+        from marketing import demo, jobs, panels  # noqa: F401  (registers the daily job)
 
         hooks.register("nav_links", panels.nav_links)
+        hooks.register("seed_demo", demo.seed_demo)
