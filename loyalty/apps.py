@@ -14,6 +14,8 @@ class LoyaltyConfig(AppConfig):
         hooks.register("discount_rate", services.discount_rate)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("till_panels", panels.till_panel)
+        hooks.register("customer_panels", panels.vouchers_panel)
+        hooks.register("till_panels", panels.vouchers_panel)
         hooks.register("receipt_panels", panels.receipt_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
