@@ -8,6 +8,6 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import hooks
-        from customers import panels
+        from customers import jobs, panels  # noqa: F401  (jobs registers the daily jobs)
 
         hooks.register("home_sections", panels.sales_today)
