@@ -11,6 +11,10 @@ a function here in its ``AppConfig.ready()``:
   receipt page after a sale.
 - ``discount_rate``: ``fn(customer) -> Decimal`` (0 to 1); the first non-None answer is
   the discount applied at the till.
+- ``sale_preview``: ``fn(customer, total) -> dict | None``, read-only: what a sale of
+  ``total`` not yet recorded would earn (``points``, ``balance_after``) and change
+  (``qualifies_for``: a card label or None; ``next``: the gap to the next card after it).
+  The till's live total shows the first answer.
 - ``home_panels``: ``fn(request) -> (template_name, context) | None`` on the home page.
 - ``nav_links``: ``fn(request) -> list[(url, label)]`` for the top navigation.
 - ``schedule_callback``: ``fn(customer, *, purpose, due_date, assignee, store, note="", key)``

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from crm import hooks
+        from customers.products import panels
+
+        hooks.register("nav_links", panels.nav_links)

@@ -1,3 +1,6 @@
+import uuid
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,8 +15,17 @@ from crm import hooks
 from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
 from crm.models import Role
 from customers.forms import CaptureForm, ContactForm, CustomerFilterForm, CustomerForm, LineFormSet, SaleForm
-from customers.models import ContactLog, Customer, Purchase, PurchaseLine
-from customers.services import DuplicateCustomer, LineData, capture_customer, checkout, find_by_mobile
+from customers.models import ContactLog, Customer, Purchase, PurchaseLine, Tier
+from customers.products.services import quick_picks
+from customers.services import (
+    DuplicateCustomer,
+    LineData,
+    capture_customer,
+    checkout,
+    find_by_mobile,
+    quote_sale,
+    recorded_sale,
+)
 from customers.validators import normalise_mobile
 
 till_required = staff_required(Role.CLERK, Role.MANAGER)
@@ -31,13 +43,12 @@ def till(request):
     return render(request, "customers/till.html", {"store": _till_store(request)})
 
 
-@till_required
-@require_GET
-def till_lookup(request):
-    """Live search at the till (htmx): the user's own customers by name, mobile or card
-    number; plus, for a full mobile number, the one chain-wide match, masked."""
-    text = request.GET.get("q", "").strip()
-    results, elsewhere = [], None
+def _lookup(request, text: str) -> dict:
+    """The user's own customers by name, mobile or card number; plus, for a full mobile
+    number, the one chain-wide match, masked. ``exact``: the one own customer whose
+    mobile or card number is exactly ``text``."""
+    text = text.replace("\x00", "").strip()[:100]
+    results, elsewhere, exact = [], None, None
     if text:
         visible = Customer.objects.visible_to(request.user)
         results = list(visible.search(text).select_related("home_store")[:10])
@@ -45,10 +56,31 @@ def till_lookup(request):
             mobile = normalise_mobile(text)
         except ValidationError:
             mobile = None
+        matches = [
+            c for c in results if (mobile and c.mobile == mobile) or (c.card_number or "").lower() == text.lower()
+        ]
+        exact = matches[0] if len(matches) == 1 else None
         if mobile and not any(c.mobile == mobile for c in results):
             elsewhere = find_by_mobile(mobile)
-    context = {"q": text, "results": results, "elsewhere": elsewhere}
-    return render(request, "customers/_till_results.html", context)
+    return {"q": text, "results": results, "elsewhere": elsewhere, "exact": exact}
+
+
+@till_required
+@require_GET
+def till_lookup(request):
+    """Live search at the till (htmx)."""
+    return render(request, "customers/_till_results.html", _lookup(request, request.GET.get("q", "")))
+
+
+@till_required
+@require_POST
+def till_open(request):
+    """Enter in the till search: an exact mobile or card match opens the sale; anything
+    else shows the matches, as typing does."""
+    found = _lookup(request, request.POST.get("q", ""))
+    if found["exact"] is not None:
+        return redirect(_sale_url(found["exact"], False, uuid.uuid4()))
+    return render(request, "customers/till.html", {"store": _till_store(request), **found})
 
 
 def _sale_customer(request) -> Customer | None:
@@ -67,51 +99,76 @@ def _sale_customer(request) -> Customer | None:
     return None
 
 
+def _sale_token(request) -> uuid.UUID | None:
+    """The sale's token from the URL: the idempotency key its form is recorded with, so
+    a page the browser brings back (Back, a reload) resubmits the same key."""
+    try:
+        return uuid.UUID(request.GET.get("t", ""))
+    except ValueError:
+        return None
+
+
 @till_required
 def sale(request):
     store = _till_store(request)
     customer = _sale_customer(request)
     is_new = customer is None and request.GET.get("new") == "1"
-    form = SaleForm(request.POST or None)
+    token = _sale_token(request)
+    if request.method == "GET" and token is None:
+        return redirect(_same_sale(request, reverse("customers:sale"), uuid.uuid4()))
+    form = SaleForm(request.POST or None, initial={"idempotency_key": token})
     lines = LineFormSet(request.POST or None, prefix="lines")
     capture = CaptureForm(request.POST or None, prefix="new") if is_new else None
 
     if request.method == "POST":
-        valid = form.is_valid() & lines.is_valid() & (capture.is_valid() if capture else True)
-        if valid:
-            line_data = [LineData(**f.cleaned_data) for f in lines.forms if f.cleaned_data]
-            try:
-                purchase, created = checkout(
-                    store=store,
-                    clerk=request.user,
-                    lines=line_data,
-                    customer=customer,
-                    new_customer=capture.customer_fields() if capture else None,
-                    receipt_number=form.cleaned_data["receipt_number"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    note=form.cleaned_data["note"],
+        return _record_sale(request, store, customer, form, lines, capture)
+    return _render_sale(request, store, customer, form, lines, capture, token=token)
+
+
+def _record_sale(request, store, customer, form, lines, capture):
+    """The POST of the sale form: the receipt, or the form again with what to mend."""
+    form_valid = form.is_valid()
+    recorded = recorded_sale(form.cleaned_data.get("idempotency_key"))
+    if recorded is not None:
+        # The token was used: Back and submit again (even with the lines gone) records nothing.
+        messages.info(request, _("This sale was already recorded; here is its receipt."))
+        return redirect("customers:purchase", pk=recorded.pk)
+    if form_valid & lines.is_valid() & (capture.is_valid() if capture else True):
+        line_data = [LineData(**f.cleaned_data) for f in lines.forms if f.cleaned_data]
+        try:
+            purchase, created = checkout(
+                store=store,
+                clerk=request.user,
+                lines=line_data,
+                customer=customer,
+                new_customer=capture.customer_fields() if capture else None,
+                receipt_number=form.cleaned_data["receipt_number"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                note=form.cleaned_data["note"],
+            )
+        except DuplicateCustomer as exc:
+            # Never a second file for one mobile: switch the sale to the existing
+            # customer and let the clerk confirm; the lines typed are kept.
+            messages.warning(
+                request,
+                _(
+                    "This mobile number already belongs to %(name)s: the sale is now for that customer. Check and submit again."
                 )
-            except DuplicateCustomer as exc:
-                # Never a second file for one mobile: switch the sale to the existing
-                # customer and let the clerk confirm; the lines typed are kept.
-                messages.warning(
-                    request,
-                    _(
-                        "This mobile number already belongs to %(name)s: the sale is now for that customer. Check and submit again."
-                    )
-                    % {"name": exc.customer.masked_name()},
-                )
-                return _render_sale(request, store, exc.customer, form, lines, None, switched=True)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                if not created:
-                    messages.info(request, _("This sale was already recorded; here is its receipt."))
-                return redirect("customers:purchase", pk=purchase.pk)
+                % {"name": exc.customer.masked_name()},
+            )
+            return _render_sale(request, store, exc.customer, form, lines, None, switched=True)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not created:
+                messages.info(request, _("This sale was already recorded; here is its receipt."))
+            return redirect("customers:purchase", pk=purchase.pk)
     return _render_sale(request, store, customer, form, lines, capture)
 
 
-def _render_sale(request, store, customer, form, lines, capture, switched=False):
+def _render_sale(request, store, customer, form, lines, capture, switched=False, token=None):
+    token = token or _sale_token(request) or uuid.uuid4()
+    recorded = Purchase.objects.filter(idempotency_key=token, store=store).first()
     context = {
         "store": store,
         "customer": customer,
@@ -119,17 +176,52 @@ def _render_sale(request, store, customer, form, lines, capture, switched=False)
         "lines": lines,
         "capture": capture,
         "switched": switched,
+        "recorded": recorded if request.method == "GET" else None,
         "panels": hooks.panels("till_panels", request, customer) if customer else [],
-        "action": _sale_url(customer, capture is not None),
+        "action": _sale_url(customer, False, token)
+        if switched
+        else _same_sale(request, reverse("customers:sale"), token),
+        "quote_url": (
+            _sale_url(customer, False, None, name="customers:sale_quote")
+            if switched
+            else _same_sale(request, reverse("customers:sale_quote"))
+        ),
+        "quick_picks": quick_picks(store),
     }
     return render(request, "customers/sale.html", context)
 
 
-def _sale_url(customer, is_new) -> str:
-    url = reverse("customers:sale")
-    if customer is not None:
-        return f"{url}?customer={customer.pk}" if customer.pk else url
-    return f"{url}?new=1" if is_new else url
+def _same_sale(request, path: str, token: uuid.UUID | None = None) -> str:
+    """``path`` for the same customer as this request (its query), with ``token``."""
+    query = request.GET.copy()
+    query.pop("t", None)
+    if token is not None:
+        query["t"] = str(token)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+def _sale_url(customer, is_new, token=None, name="customers:sale") -> str:
+    query = {}
+    if customer is not None and customer.pk:
+        query["customer"] = customer.pk
+    elif customer is None and is_new:
+        query["new"] = 1
+    if token is not None:
+        query["t"] = str(token)
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+@till_required
+@require_POST
+def sale_quote(request):
+    """The live total (htmx): the lines typed so far, priced as the sale would be."""
+    customer = _sale_customer(request)
+    if customer is None and request.GET.get("new") == "1":
+        customer = Customer(tier=Tier.C)  # a new customer's first sale, not saved
+    lines = LineFormSet(request.POST, prefix="lines")
+    typed = [LineData(**f.cleaned_data) for f in lines.forms if f.is_valid() and f.cleaned_data]
+    quote = quote_sale(customer, typed)
+    return render(request, "customers/_sale_quote.html", {"quote": quote, "customer": customer})
 
 
 @staff_required()

@@ -158,7 +158,7 @@ def test_it_needs_at_least_one_line(client_for, clerk_a):
 
 def test_it_shares_another_stores_customer_who_shops_here(client_for, clerk_b, customer_a):
     client = client_for(clerk_b)
-    page = client.get(SALE, {"mobile": customer_a.mobile})
+    page = client.get(SALE, {"mobile": customer_a.mobile}, follow=True)
     assert page.status_code == 200
     client.post(f"{SALE}?{urlencode({'mobile': customer_a.mobile})}", sale_post())
     assert client.get(customer_a.get_absolute_url()).status_code == 200
