@@ -8,6 +8,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import hooks
-        from customers.products import panels
+        from customers import panels
+        from customers.products import panels as product_panels
 
-        hooks.register("nav_links", panels.nav_links)
+        hooks.register("home_sections", panels.sales_today)
+        hooks.register("nav_links", product_panels.nav_links)

@@ -15,7 +15,7 @@ from crm import hooks
 from crm.access import audit
 from crm.models import Store
 from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
-from customers.signals import customer_captured, purchase_recorded
+from customers.signals import customer_captured
 
 CENT = Decimal("0.01")
 
@@ -232,7 +232,8 @@ def record_purchase(
             customer.refresh_from_db()
             purchase.customer = customer
             share_with_store(customer, store, clerk)
-        purchase_recorded.send(sender=Purchase, purchase=purchase, created=True)
+        if customer is not None and not is_imported:
+            hooks.each("purchase_recorded", purchase)
     return purchase, True
 
 
