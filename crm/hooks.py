@@ -226,3 +226,11 @@ def schedule_callback(customer, *, purpose, due_date, assignee, store, note="", 
 def seed_demo(*, rng, today, stores, staff, customers) -> None:
     """Add the app's demo data (``manage.py seed_demo``), after stores, staff, customers
     and their sales exist."""
+
+
+@declare
+def send_transactional_sms(*, customer, store, text, masked_text, key) -> bool:
+    """Send ``text`` to the customer's mobile at once: a message the customer asked for (a
+    verification code at another store's till), not marketing, so consent and a TD opt-out
+    do not block it. The outbox keeps ``masked_text``. True if the gateway accepted it
+    (first answer wins; None when no app sends SMS)."""

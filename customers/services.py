@@ -125,7 +125,11 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
 
 def share_with_store(customer: Customer, store: Store, by) -> None:
     if customer.home_store_id != store.pk:
-        CustomerStoreShare.objects.get_or_create(customer=customer, store=store, defaults={"shared_by": by})
+        _, created = CustomerStoreShare.objects.get_or_create(
+            customer=customer, store=store, defaults={"shared_by": by}
+        )
+        if created:
+            audit(by, "customer.shared.sale", customer, store=store)
 
 
 def next_receipt_number(store: Store, when: dt.datetime, skip: int = 0) -> str:
@@ -231,7 +235,8 @@ def record_purchase(
             Customer.objects.filter(pk=customer.pk).update(**update)
             customer.refresh_from_db()
             purchase.customer = customer
-            share_with_store(customer, store, clerk)
+            if purchase.total > 0:  # a ¥0 "sale" is no reason to open the file to a store
+                share_with_store(customer, store, clerk)
         if customer is not None and not is_imported:
             hooks.each("purchase_recorded", purchase)
     return purchase, True

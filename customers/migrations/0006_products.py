@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_customer_tier_index'),
+        ('customers', '0005_serve_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
