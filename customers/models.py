@@ -440,3 +440,4 @@ class ContactLog(models.Model):
 
 from customers.importing.models import ImportJob  # noqa: E402,F401
 from customers.privacy.models import ConsentRecord, PrivacyNotice, ServeCode  # noqa: E402,F401
+from customers.products.models import Product  # noqa: E402,F401
