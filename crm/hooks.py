@@ -15,6 +15,9 @@ a function here in its ``AppConfig.ready()``:
 - ``nav_links``: ``fn(request) -> list[(url, label)]`` for the top navigation.
 - ``schedule_callback``: ``fn(customer, *, purpose, due_date, assignee, store, note="", key)``
   puts an ad-hoc call on a clerk's worklist (registered by followups, used by complaints).
+- ``schedule_callbacks``: ``fn(calls: list[dict]) -> int``, many such calls at once (each
+  dict holds ``schedule_callback``'s arguments; known keys are skipped); used by the
+  distributors' daily service-rhythm job.
 - ``seed_demo``: ``fn(*, rng, today, stores, staff, customers)`` adds an app's demo data.
 """
 

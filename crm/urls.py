@@ -18,5 +18,6 @@ urlpatterns = [
     path("loyalty/", include("loyalty.urls")),
     path("followups/", include("followups.urls")),
     path("complaints/", include("complaints.urls")),
+    path("distributors/", include("distributors.urls")),
     path("reports/", include("reports.urls")),
 ]
