@@ -42,7 +42,13 @@ def test_an_account_manager_opens_an_account_and_fills_every_part_of_the_file(cl
     client = client_for(am_a)
     response = client.post(
         reverse("distributors:create"),
-        {"company": "无锡锦程服饰", "contact_name": "陈建国", "account_manager": am_a.pk, "status": "intent", "grade": "soon"},
+        {
+            "company": "无锡锦程服饰",
+            "contact_name": "陈建国",
+            "account_manager": am_a.pk,
+            "status": "intent",
+            "grade": "soon",
+        },
     )
     account = DealerAccount.objects.get(customer__company="无锡锦程服饰")
     assert response.status_code == 302 and (account.status, account.grade) == (Status.INTENT, Grade.SOON)

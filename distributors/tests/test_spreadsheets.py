@@ -40,7 +40,13 @@ def test_it_checks_every_row_then_imports_the_valid_ones_once(client_for, sales_
     assert response.status_code == 302 and not DealerAccount.objects.exists()
     preview = client.get(reverse("distributors:import_preview", args=[staged.pk])).content.decode()
     assert "2 行可以导入；5 行不能导入" in preview
-    for reason in ("缺少公司名称", "“somebody”不是您可以分配客户的业务员", "该分类不属于此状态", "“十万”不是金额", "出现了两次"):
+    for reason in (
+        "缺少公司名称",
+        "“somebody”不是您可以分配客户的业务员",
+        "该分类不属于此状态",
+        "“十万”不是金额",
+        "出现了两次",
+    ):
         assert reason in preview, reason
     report = client.get(reverse("distributors:import_report", args=[staged.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
@@ -85,6 +91,8 @@ def test_the_export_is_the_users_accounts_and_imports_again(client_for, am_a, ac
         book.active.append(list(row))
     handle = io.BytesIO()
     book.save(handle)
-    client_for(sales_manager).post(reverse("distributors:import"), {"file": SimpleUploadedFile("e.xlsx", handle.getvalue())})
+    client_for(sales_manager).post(
+        reverse("distributors:import"), {"file": SimpleUploadedFile("e.xlsx", handle.getvalue())}
+    )
     staged = DealerImport.objects.get()
     assert (len(staged.valid_rows), staged.rejected_rows) == (1, [])
