@@ -11,5 +11,4 @@ class DistributorsConfig(AppConfig):
         from distributors import demo, jobs, panels  # noqa: F401  (registers the daily jobs)
 
         hooks.register("nav_links", panels.nav_links)
-        hooks.register("home_panels", panels.home_panel)
         hooks.register("seed_demo", demo.seed_demo)

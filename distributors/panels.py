@@ -11,7 +11,3 @@ def nav_links(request):
     if profile is None or not profile.works_accounts:
         return []
     return [(reverse("distributors:list"), _("Distributors"))]
-
-
-def home_panel(request):
-    return None
