@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from customers.models import ContactOutcome
 from distributors.models import (
     AccountChange,
     ChangeKind,
@@ -27,6 +28,8 @@ from distributors.models.accounts import PIPELINE
 from distributors.services.accounts import allowed_moves
 
 COMPLIANCE_DAYS = 90
+# Worklist outcomes that count as a contact made.
+REACHED = (ContactOutcome.SATISFIED, ContactOutcome.PROBLEM)
 
 
 def board(accounts) -> list[dict]:
@@ -111,8 +114,9 @@ def by_class(accounts) -> list[dict]:
 
 
 def compliance(accounts, today: dt.date, days: int = COMPLIANCE_DAYS) -> list[dict]:
-    """Per account manager: contacts recorded in the last ``days`` days against those the
-    rhythm of each existing account's class asks for (one per contact period)."""
+    """Per account manager: contacts in the last ``days`` days (communications recorded on
+    the file, and worklist calls that reached the dealer) against those the rhythm of each
+    existing account's class asks for (one per contact period)."""
     rhythms = {r.value_class: r.contact_every_days for r in ServiceRhythm.objects.all()}
     since = today - dt.timedelta(days=days - 1)
     tz = timezone.get_current_timezone()
@@ -122,10 +126,24 @@ def compliance(accounts, today: dt.date, days: int = COMPLIANCE_DAYS) -> list[di
         accounts.filter(status=Status.EXISTING)
         .exclude(value_class="")
         .select_related("account_manager__staff")
-        .annotate(made=Count("communication", filter=Q(communication__at__gte=start, communication__at__lt=end)))
+        .annotate(
+            recorded=Count(
+                "communication", distinct=True, filter=Q(communication__at__gte=start, communication__at__lt=end)
+            ),
+            called=Count(
+                "customer__contacts",
+                distinct=True,
+                filter=Q(
+                    customer__contacts__occurred_at__gte=start,
+                    customer__contacts__occurred_at__lt=end,
+                    customer__contacts__outcome__in=REACHED,
+                ),
+            ),
+        )
     )
     managers: dict[int, dict] = {}
     for account in rows:
+        account.made = account.recorded + account.called
         expected = math.ceil(days / rhythms.get(account.value_class, days))
         entry = managers.setdefault(
             account.account_manager_id,

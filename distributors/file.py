@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from customers.models import ContactLog
 from distributors import analysis, ledger
 from distributors.models import (
     AccountChange,
@@ -37,6 +38,9 @@ def context(account) -> dict:
         "progress": ProgressEntry.objects.filter(account=account)[:RECENT],
         "pick_ups": PickUp.objects.filter(account=account).select_related("policy")[:RECENT],
         "shipments": Shipment.objects.filter(account=account)[:RECENT],
+        "calls": ContactLog.objects.filter(customer=account.customer_id)
+        .select_related("staff__staff")
+        .order_by("-occurred_at")[:RECENT],
         "changes": AccountChange.objects.filter(account=account).select_related("by__staff").order_by("-at", "-pk"),
     }
     return {
