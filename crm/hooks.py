@@ -204,6 +204,14 @@ def discount_rate(customer):
 
 
 @declare
+def sale_preview(customer, total) -> dict | None:
+    """Read-only: what a sale of ``total`` (after the discount) not yet recorded would earn
+    and change, for the till's live total: ``{"points", "balance_after", "qualifies_for"
+    (a card's label or None), "next" (the gap to the next card after the sale, or None)}``.
+    ``customer`` may be unsaved (a new customer's first sale). First answer wins."""
+
+
+@declare
 def points_balances(customer_ids) -> dict[int, int] | None:
     """``{customer_id: points}`` for a chunk of customers being exported (first answer wins)."""
 
@@ -212,6 +220,15 @@ def points_balances(customer_ids) -> dict[int, int] | None:
 def schedule_callback(customer, *, purpose, due_date, assignee, store, note="", key):
     """Put an ad-hoc call on ``assignee``'s worklist, once per ``key``; returns the task
     (first answer wins; None when no app keeps worklists)."""
+
+
+@declare
+def schedule_callbacks(calls) -> int:
+    """Put many ad-hoc calls on worklists at once: ``calls`` is a list of dicts holding
+    ``schedule_callback``'s arguments (``customer``, ``purpose``, ``due_date``,
+    ``assignee``, ``store``, ``key``, optional ``note`` and ``channel``); a key already on a
+    worklist is skipped. Returns how many were added (each provider is called; the
+    distributors' daily service-rhythm job uses it)."""
 
 
 @declare
