@@ -43,6 +43,7 @@ def live_through(days, customer, clerk, sms_outbox, *, start=DAY0):
 
 
 def test_it_follows_a_c_customer_for_130_days(make_customer, purchase_on, clerk_a, sms_outbox):
+    """131 days of the plan's daily jobs and worklist, one day at a time (a few seconds)."""
     customer = make_customer(tier=Tier.C)
     with time_machine.travel(at(DAY0, 14), tick=False):
         purchase_on(customer, DAY0)
@@ -58,6 +59,7 @@ def test_it_follows_a_c_customer_for_130_days(make_customer, purchase_on, clerk_
 
 
 def test_it_follows_an_a_customer_for_130_days(make_customer, purchase_on, clerk_a, sms_outbox):
+    """131 days of the plan's daily jobs and worklist, one day at a time (a few seconds)."""
     customer = make_customer(tier=Tier.A)
     with time_machine.travel(at(DAY0, 14), tick=False):
         purchase_on(customer, DAY0)

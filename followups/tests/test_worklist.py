@@ -173,6 +173,9 @@ def test_a_supervisor_reads_but_cannot_record(client_for, supervisor, call):
 
 
 def test_the_worklist_renders_500_calls_in_a_fixed_number_of_queries(client_for, clerk_a, store_a, purchase_on):
+    """Slow (about 15 s on a quiet 2-core machine): 500 real sales through the till's
+    service, each with its points and plan, so every relation the worklist shows is there
+    and a query per row would show in the count."""
     from customers.factories import CustomerFactory
 
     def render_with(n):
