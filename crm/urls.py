@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import v1
 from crm import views
 
 urlpatterns = [
@@ -19,4 +20,6 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", v1.api.urls),
+    path("pos/", include("api.urls")),
 ]
