@@ -41,7 +41,7 @@ class PosUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = stores
         if len(stores) == 1:
-            self.fields["store"].initial = stores[0]
+            self.fields["store"].initial = stores.first()
         self.fields["sales_day"].initial = timezone.localdate() - dt.timedelta(days=1)
 
     def clean_sales_day(self):

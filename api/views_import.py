@@ -14,10 +14,10 @@ from crm.models import Store
 from customers.importing.safety import FileRefused
 
 
-def _stores(user) -> list[Store]:
+def _stores(user):
     profile = require_profile(user)
     stores = Store.objects.visible_to(user).filter(is_active=True)
-    return list(stores if profile.is_head_office else stores.filter(pk=profile.store_id))
+    return stores if profile.is_head_office else stores.filter(pk=profile.store_id)
 
 
 @export_required
