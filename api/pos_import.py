@@ -13,8 +13,10 @@ file" added), written with ``crm.xlsx``. A CSV (UTF-8 or GB18030) is read the sa
 Rows of one 关联制成单 are the lines of one sale, recorded through ``checkout`` with the
 idempotency key the API uses for that (store, receipt), so a re-upload — or a sale the
 POS already sent through the API — is recorded exactly once. 顾客代码 is matched to a
-card number, then as a mobile (the store's customers; another store's only by the full
-mobile, as at the till); no match is an anonymous sale. The 当前积分 the POS states is
+card number, then as a mobile, among the store's customers (and those shared with it);
+no match is an anonymous sale. Another store's customer is not matched: at the till they
+are served only with the SMS code they read out, which a file cannot give (head office
+can share the customer with the store first). The 当前积分 the POS states is
 compared with Kedang's balance after the import and the differences are listed, never
 written over Kedang's ledger.
 """
@@ -236,7 +238,7 @@ def _customer_for(store: Store, row: dict) -> int | None:
             match = find_member(store, **lookup)
         except ApiRefusal:  # a 顾客代码 that is not a mobile number either
             continue
-        if match is not None:
+        if match is not None and match.own:
             return match.customer.pk
     return None
 

@@ -48,6 +48,23 @@ class LookupIn(Schema):
         return self
 
 
+class ServeCodeIn(Schema):
+    mobile: text(30, 1)
+    staff_code: text(150, 1)
+
+
+class ServeVerifyIn(ServeCodeIn):
+    code: text(6, 6)
+
+
+class Accepted(Schema):
+    sent: bool
+
+
+class ServeTokenOut(Schema):
+    serve_token: str
+
+
 class NextCard(Schema):
     tier: str
     single_purchase_needed: Decimal
@@ -85,6 +102,7 @@ class SaleIn(Schema):
     purchased_at: dt.datetime | None = Field(None, description="Time of sale; without an offset, Asia/Shanghai.")
     mobile: text(30) = ""
     card_number: text(32) = ""
+    serve_token: text(500) = Field("", description="From members/serve-code/verify, for another store's customer.")
     note: text(200) = ""
     lines: list[LineIn] = Field(min_length=1, max_length=50)
 

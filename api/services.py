@@ -2,7 +2,10 @@
 
 A key acts for one store, as a clerk of that store would: it sees that store's customers
 (and those shared with it) and finds another store's customer only by the full mobile
-number the customer gives at the till, masked. A sale goes through
+number the customer gives at the till, masked (name and tier), each such lookup logged
+and limited per key like a clerk's at the till. To sell to that customer the POS has
+Kedang text them a code (``customers.privacy.serving``, the till's own rule) and sends
+the token a verified code gives with the sale. A sale goes through
 ``customers.services.checkout`` (points, tier check and follow-up plan come from the
 ``purchase_recorded`` receivers, exactly as at the till), a return through
 ``complaints.returns.record_return``.
@@ -17,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -28,8 +32,9 @@ from complaints.models import ProductReturn
 from complaints.returns import ReturnItem, record_return
 from crm import hooks
 from crm.access import audit
-from crm.models import Role, Store
+from crm.models import AuditEvent, Role, Store
 from customers.models import Customer, Purchase, PurchaseLine
+from customers.privacy import serving
 from customers.services import LineData, checkout, find_by_mobile
 from customers.validators import normalise_mobile
 from loyalty import services as loyalty
@@ -66,22 +71,87 @@ class Match:
     own: bool  # a customer the key's store sees in full
 
 
-def find_member(store: Store, *, mobile: str = "", card_number: str = "") -> Match | None:
+def find_member(store: Store, *, mobile: str = "", card_number: str = "", key: ApiKey | None = None) -> Match | None:
     """As at the till: the store's own customers by mobile or card number; another
-    store's customer only by the full mobile number, and then masked."""
+    store's customer only by the full mobile number, and then masked. With ``key``, a
+    chain-wide match is logged and counted against the key's hourly allowance."""
     visible = Customer.objects.of_store(store)
     if card_number:
         customer = visible.filter(card_number__iexact=card_number.strip()).first()
         return Match(customer, True) if customer else None
-    try:
-        normalised = normalise_mobile(mobile)
-    except ValidationError:
-        raise ApiRefusal(400, _("This is not a valid mobile number."), "bad_mobile") from None
+    normalised = _mobile(mobile)
     customer = visible.filter(mobile=normalised).first()
     if customer is not None:
         return Match(customer, True)
     customer = find_by_mobile(normalised)
+    if customer is not None and key is not None:
+        _count_chain_lookup(key, customer)
     return Match(customer, False) if customer else None
+
+
+def _mobile(mobile: str) -> str:
+    try:
+        return normalise_mobile(mobile)
+    except ValidationError:
+        raise ApiRefusal(400, _("This is not a valid mobile number."), "bad_mobile") from None
+
+
+def _count_chain_lookup(key: ApiKey, customer: Customer) -> None:
+    since = timezone.now() - dt.timedelta(hours=1)
+    used = AuditEvent.objects.filter(
+        action=serving.LOOKUP_ACTION, actor=None, store=key.store, detail__api_key_id=key.pk, at__gte=since
+    ).count()
+    if used >= settings.KEDANG_TILL_FULL_LOOKUPS_PER_HOUR:
+        audit(None, "customer.lookup.limited", store=key.store, api_key=key.name, api_key_id=key.pk)
+        raise ApiRefusal(429, _("Too many lookups of other stores' customers this hour."), "lookup_limit")
+    audit(None, serving.LOOKUP_ACTION, customer, store=key.store, found=True, api_key=key.name, api_key_id=key.pk)
+
+
+# --- serving another store's customer: the till's SMS code --------------------------------
+
+
+def _other_store_customer(key: ApiKey, mobile: str) -> Customer:
+    match = find_member(key.store, mobile=mobile)
+    if match is None or match.own:
+        raise ApiRefusal(404, _("No customer of another store has this mobile number."), "not_found")
+    return match.customer
+
+
+def send_serve_code(key: ApiKey, *, mobile: str, staff_code: str) -> None:
+    """Text the customer of another store a code to read out to the clerk."""
+    clerk = serving_clerk(key.store, staff_code)
+    try:
+        serving.send_code(_other_store_customer(key, mobile), key.store, clerk)
+    except serving.ServeRefused as refusal:
+        status = 429 if refusal.code.endswith("_limit") else 409
+        raise ApiRefusal(status, str(serving.REFUSAL_MESSAGES[refusal.code]), refusal.code) from None
+
+
+def verify_serve_code(key: ApiKey, *, mobile: str, staff_code: str, code: str) -> str:
+    """Check the code; returns the token the sale carries to be recorded for the customer."""
+    clerk = serving_clerk(key.store, staff_code)
+    customer = _other_store_customer(key, mobile)
+    try:
+        serving.verify_code(customer, key.store, clerk, code)
+    except serving.ServeRefused as refusal:
+        raise ApiRefusal(403, str(serving.REFUSAL_MESSAGES[refusal.code]), refusal.code) from None
+    return serving.sale_token(customer, clerk)
+
+
+def _sale_customer(key: ApiKey, clerk, *, mobile: str, card_number: str, serve_token: str) -> Customer | None:
+    if serve_token:
+        customer = serving.customer_for_sale(serve_token, clerk, key.store)
+        if customer is None:
+            raise ApiRefusal(403, _("The serving token is not valid for this clerk (any more)."), "serve_token")
+        return customer
+    match = find_member(key.store, mobile=mobile, card_number=card_number) if (mobile or card_number) else None
+    if match is not None and not match.own:
+        raise ApiRefusal(
+            403,
+            _("A customer of another store: send them a code (members/serve-code) and sell with its token."),
+            "other_store",
+        )
+    return match.customer if match else None
 
 
 def member_summary(match: Match) -> dict:
@@ -185,13 +255,14 @@ def record_sale(
     purchased_at: dt.datetime | None = None,
     mobile: str = "",
     card_number: str = "",
+    serve_token: str = "",
     note: str = "",
 ) -> SaleResult:
     """Record a POS sale once per (store, receipt number); an unknown member is an
     anonymous sale (it counts against the store's data-capture rate, as at the till)."""
     store = _check_store(key, store_code)
     clerk = serving_clerk(store, staff_code)
-    match = find_member(store, mobile=mobile, card_number=card_number) if (mobile or card_number) else None
+    customer = _sale_customer(key, clerk, mobile=mobile, card_number=card_number, serve_token=serve_token)
     when = purchased_at or timezone.now()
     if when > timezone.now() + dt.timedelta(minutes=10):
         raise ApiRefusal(400, _("The time of sale is in the future."), "future")
@@ -201,7 +272,7 @@ def record_sale(
             clerk=clerk,
             lines=lines,
             idempotency_key=receipt_key(store, receipt_number),
-            customer=match.customer if match else None,
+            customer=customer,
             receipt_number=receipt_number,
             note=note,
             purchased_at=when,

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
@@ -63,12 +64,14 @@ def _invalid(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
-    return api.create_response(request, {"detail": "A valid API key is required.", "code": "auth"}, status=401)
+    return api.create_response(request, {"detail": _("A valid API key is required."), "code": "auth"}, status=401)
 
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request, exc):
-    response = api.create_response(request, {"detail": "Too many requests for this key.", "code": "rate"}, status=429)
+    response = api.create_response(
+        request, {"detail": _("Too many requests for this key."), "code": "rate"}, status=429
+    )
     response["Retry-After"] = str(60 - timezone.now().second)
     return response
 
@@ -80,10 +83,24 @@ Receipt = Annotated[schemas.text(40, 1), Path()]
 @api.post("/members/lookup", response={200: schemas.MemberOut, **REFUSALS}, tags=["members"])
 def member_lookup(request, body: schemas.LookupIn):
     """Find a member by mobile or card number (in the body: mobiles never go in URLs)."""
-    match = services.find_member(request.auth.store, mobile=body.mobile, card_number=body.card_number)
+    match = services.find_member(request.auth.store, mobile=body.mobile, card_number=body.card_number, key=request.auth)
     if match is None:
-        raise ApiRefusal(404, "No member with this mobile or card number.", "not_found")
+        raise ApiRefusal(404, _("No member with this mobile or card number."), "not_found")
     return services.member_summary(match)
+
+
+@api.post("/members/serve-code", response={202: schemas.Accepted, 409: schemas.Error, **REFUSALS}, tags=["members"])
+def serve_code(request, body: schemas.ServeCodeIn):
+    """Another store's customer: text them a code to read out to the clerk (as at the till)."""
+    services.send_serve_code(request.auth, mobile=body.mobile, staff_code=body.staff_code)
+    return Status(202, {"sent": True})
+
+
+@api.post("/members/serve-code/verify", response={200: schemas.ServeTokenOut, **REFUSALS}, tags=["members"])
+def serve_code_verify(request, body: schemas.ServeVerifyIn):
+    """Check the code; the answer's token lets this clerk record sales for the customer for a while."""
+    token = services.verify_serve_code(request.auth, mobile=body.mobile, staff_code=body.staff_code, code=body.code)
+    return {"serve_token": token}
 
 
 @api.get("/members/{member_id}/points", response={200: list[schemas.PointsEntryOut], **REFUSALS}, tags=["members"])
@@ -126,6 +143,7 @@ def record_sale(request, body: schemas.SaleIn):
         purchased_at=_aware(body.purchased_at),
         mobile=body.mobile,
         card_number=body.card_number,
+        serve_token=body.serve_token,
         note=body.note,
     )
     return Status(201 if result.created else 200, _sale(result))

@@ -168,3 +168,11 @@ def test_other_stores_and_clerks_cannot_reach_an_import(
     assert client_for(manager_b).post(f"/pos/imports/{pos.pk}/confirm/").status_code == 404
     assert client_for(clerk_a).get("/pos/imports/").status_code == 403
     assert not Purchase.objects.exists()
+
+
+def test_another_stores_customer_is_not_matched_by_the_export(tmp_path, members, store_a, manager_a):
+    _a, customer_b = members
+    data = [["713511001399", "13900000002", "S001", "VPH000009", 500, 1, 0, 500, 1, ""]]
+    pos = pos_import.confirm(upload(xlsx(tmp_path / "b.xlsx", SIMPLIFIED, data), store_a, manager_a), manager_a)
+    assert (pos.recorded, pos.anonymous) == (1, 1)
+    assert Purchase.objects.get(receipt_number="VPH000009").customer is None and points_balance(customer_b) == 0
