@@ -9,5 +9,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from crm import hooks
         from customers import panels
+        from customers.products import panels as product_panels
 
         hooks.register("home_sections", panels.sales_today)
+        hooks.register("nav_links", product_panels.nav_links)

@@ -432,3 +432,4 @@ class ContactLog(models.Model):
 
 from customers.importing.models import ImportJob  # noqa: E402,F401
 from customers.privacy.models import ServeCode  # noqa: E402,F401
+from customers.products.models import Product  # noqa: E402,F401

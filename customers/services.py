@@ -46,6 +46,36 @@ class LineData:
         return money(self.unit_price * self.quantity)
 
 
+def member_discount(customer: Customer | None, subtotal: Decimal) -> tuple[Decimal, Decimal]:
+    """(rate, amount) of the member discount on ``subtotal``: the ``discount_rate`` hook's answer."""
+    rate = Decimal(hooks.first("discount_rate", customer, default=0)) if customer else Decimal(0)
+    return rate, money(subtotal * rate)
+
+
+@dataclass(frozen=True)
+class SaleQuote:
+    """What the till shows before saving: the same sums ``record_purchase`` will write."""
+
+    subtotal: Decimal
+    discount_rate: Decimal
+    discount: Decimal
+    total: Decimal
+    lines: int
+    preview: dict  # from the ``sale_preview`` hook: points earned, the next card after the sale
+
+
+def quote_sale(customer: Customer | None, lines: list[LineData]) -> SaleQuote:
+    """Read-only: the totals of a sale not yet recorded, for the live total at the till.
+
+    ``customer`` may be unsaved (a new customer captured with the sale).
+    """
+    subtotal = sum((line.total for line in lines), ZERO)
+    rate, discount = member_discount(customer, subtotal)
+    total = subtotal - discount
+    preview = hooks.first("sale_preview", customer, total, default=None) if customer is not None else None
+    return SaleQuote(subtotal, rate, discount, total, len(lines), preview or {})
+
+
 def find_by_mobile(mobile: str) -> Customer | None:
     """Chain-wide exact match: the customer is standing at the till giving their number."""
     return Customer.objects.filter(mobile=mobile).first() if mobile else None
@@ -148,10 +178,7 @@ def record_purchase(
             return existing, False
 
         subtotal = sum((line.total for line in lines), ZERO)
-        rate = (
-            Decimal(hooks.first("discount_rate", customer, default=0)) if customer and not is_imported else Decimal(0)
-        )
-        discount = money(subtotal * rate)
+        rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
         purchase = Purchase(
             store=store,
             customer=customer,
@@ -233,6 +260,14 @@ def set_marketing_consent(customer: Customer, accepted: bool, by) -> None:
     audit(by, "customer.marketing_consent", customer, store=customer.home_store, accepted=accepted)
 
 
+def recorded_sale(idempotency_key: uuid.UUID | None) -> Purchase | None:
+    """The sale already recorded with this key (the till form's token), if any: a key is
+    consumed by its first sale, and every later submit of it gets that sale back."""
+    if idempotency_key is None:
+        return None
+    return Purchase.objects.filter(idempotency_key=idempotency_key).first()
+
+
 def checkout(
     *,
     store: Store,
@@ -251,7 +286,7 @@ def checkout(
     tried, so a double click on "new customer + sale" neither duplicates the customer
     nor reports the mobile as taken.
     """
-    existing = Purchase.objects.filter(idempotency_key=idempotency_key).first()
+    existing = recorded_sale(idempotency_key)
     if existing is not None:
         return existing, False
     try:
