@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "complaints",
     "reports",
     "marketing",
-
     "ninja",
     "api",
 ]
