@@ -360,4 +360,3 @@ CELERY_BEAT_SCHEDULE["api-send-due-webhooks"] = {
     "task": "api.tasks.send_due_webhooks_task",
     "schedule": _int("KEDANG_WEBHOOK_SWEEP_EVERY", 30),
 }
-LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / "api" / "locale"]

@@ -18,6 +18,7 @@ def test_head_office_makes_a_key_shown_once_and_stored_hashed(client_for, head_o
     assert key.key_hash == hashlib.sha256(raw.encode()).hexdigest() and raw not in key.key_hash
     again = client_for(head_office).get("/pos/keys/")
     assert raw not in again.content.decode() and "S001 till 2" in again.content.decode()
+    assert "收银系统的接口密钥" in again.content.decode(), "the page is in Chinese"
     assert AuditEvent.objects.filter(action="api.key_created", detail__api_key="S001 till 2").exists()
 
 

@@ -176,3 +176,16 @@ def test_another_stores_customer_is_not_matched_by_the_export(tmp_path, members,
     pos = pos_import.confirm(upload(xlsx(tmp_path / "b.xlsx", SIMPLIFIED, data), store_a, manager_a), manager_a)
     assert (pos.recorded, pos.anonymous) == (1, 1)
     assert Purchase.objects.get(receipt_number="VPH000009").customer is None and points_balance(customer_b) == 0
+
+
+def test_the_command_imports_the_same_way(tmp_path, members, store_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = xlsx(tmp_path / "1119.xlsx", SIMPLIFIED, rows())
+    out = StringIO()
+    call_command("import_pos_export", str(path), store="S001", day="2026-11-19", stdout=out)
+    assert "recorded 4 (2 anonymous), already in Kedang 0, points differences 1" in out.getvalue()
+    call_command("import_pos_export", str(path), store="S001", day="2026-11-19", stdout=out)
+    assert "recorded 0 (0 anonymous), already in Kedang 4" in out.getvalue()
