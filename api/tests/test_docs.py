@@ -10,6 +10,8 @@ def test_the_schema_is_openapi_3_with_every_call(client):
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
         "/api/v1/members/lookup",
+        "/api/v1/members/serve-code",
+        "/api/v1/members/serve-code/verify",
         "/api/v1/members/{member_id}/points",
         "/api/v1/members/{member_id}/card-applications",
         "/api/v1/sales",
