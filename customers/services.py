@@ -15,6 +15,7 @@ from crm import hooks
 from crm.access import audit
 from crm.models import Store
 from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
+from customers.privacy import consent
 from customers.signals import customer_captured
 
 CENT = Decimal("0.01")
@@ -113,6 +114,7 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
     try:
         with transaction.atomic():
             customer.save()
+            consent.captured_records(customer, by=clerk, store=store)
             audit(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
             customer_captured.send(sender=Customer, customer=customer, by=clerk)
     except IntegrityError:
@@ -249,15 +251,6 @@ def adjust_cumulative_spend(customer: Customer, amount: Decimal) -> None:
         locked.cumulative_spend = max(ZERO, locked.cumulative_spend + amount)
         locked.save(update_fields=["cumulative_spend", "updated_at"])
         customer.cumulative_spend = locked.cumulative_spend
-
-
-def set_marketing_consent(customer: Customer, accepted: bool, by) -> None:
-    now = timezone.now()
-    customer.marketing_consent = accepted
-    customer.marketing_consent_at = now
-    customer.marketing_opt_out_at = None if accepted else now
-    customer.save(update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"])
-    audit(by, "customer.marketing_consent", customer, store=customer.home_store, accepted=accepted)
 
 
 def recorded_sale(idempotency_key: uuid.UUID | None) -> Purchase | None:
