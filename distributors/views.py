@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from distributors import file as dealer_file
 from distributors import forms
-from distributors.access import accounts_required, get_account, get_row
+from distributors.access import accounts_required, get_account, get_row, team_lead_required
 from distributors.models import Contract, DealerAccount, Shipment
 from distributors.services import accounts as services
 from distributors.services.contracts import STEPS, take_step
@@ -50,6 +50,9 @@ def account_detail(request, pk):
     account = get_account(request.user, pk)
     context = dealer_file.context(account)
     context["move_form"] = forms.MoveForm(account=account)
+    context["reassign_form"] = forms.ReassignForm(
+        user=request.user, initial={"account_manager": account.account_manager_id}
+    )
     return render(request, "distributors/detail.html", context)
 
 
@@ -84,6 +87,21 @@ def account_move(request, pk):
             messages.error(request, str(error))
     if request.POST.get("next") == "board":
         return redirect("distributors:board")
+    return redirect("distributors:detail", pk=pk)
+
+
+@team_lead_required
+@require_POST
+def reassign(request, pk):
+    account = get_account(request.user, pk)
+    form = forms.ReassignForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.set_account_manager(
+            account, form.cleaned_data["account_manager"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The account has a new account manager."))
+    else:
+        messages.error(request, _("Choose an account manager of your team."))
     return redirect("distributors:detail", pk=pk)
 
 

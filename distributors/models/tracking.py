@@ -85,13 +85,24 @@ class Payment(AccountRow):
         return f"{self.received_on} {self.amount}"
 
 
+class PickUpPolicyQuerySet(models.QuerySet):
+    def in_force(self, day) -> "PickUpPolicy | None":
+        """The latest policy valid on ``day``."""
+        valid = self.filter(valid_from__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+        return valid.order_by("-valid_from", "-pk").first()
+
+
 class PickUpPolicy(models.Model):
-    """Head office's pick-up policy (提货政策) in force between two dates."""
+    """Head office's pick-up policy (提货政策) in force between two dates (Django admin)."""
 
     name = models.CharField(_("name"), max_length=100)
     terms = models.TextField(_("terms"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = PickUpPolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from", "-pk"]
