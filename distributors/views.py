@@ -125,9 +125,11 @@ def contract_step(request, pk, contract, step):
     account = get_account(request.user, pk)
     item = get_row(Contract, request.user, account, contract)
     form = forms.ContractStepForm(request.POST)
-    if step not in STEPS or not form.is_valid():
+    if step not in STEPS:
         raise Http404
     try:
+        if not form.is_valid():
+            raise services.TransitionRefused(_("Give a valid date."))
         take_step(item, step, by=request.user, **form.cleaned_data)
     except services.TransitionRefused as error:
         messages.error(request, str(error))
@@ -140,8 +142,8 @@ def shipment_arrived(request, pk, shipment):
     account = get_account(request.user, pk)
     item = get_row(Shipment, request.user, account, shipment)
     form = forms.ArrivalForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["arrived_on"] >= item.dispatched_on:
         services.mark_arrived(item, form.cleaned_data["arrived_on"], by=request.user)
     else:
-        messages.error(request, _("Give the day it arrived."))
+        messages.error(request, _("Give the day it arrived (not before it was dispatched)."))
     return redirect(f"{account_url(account)}#shipment")

@@ -3,6 +3,7 @@ monthly payments, pick-ups, shipments and the dealer's stock."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,10 @@ class Shipment(AccountRow):
 
     def __str__(self) -> str:
         return f"{self.dispatched_on} {self.carrier} {self.tracking_number}"
+
+    def clean(self):
+        if self.arrived_on and self.dispatched_on and self.arrived_on < self.dispatched_on:
+            raise ValidationError({"arrived_on": _("It cannot arrive before it was dispatched.")})
 
 
 class StockReport(AccountRow):

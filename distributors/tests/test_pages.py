@@ -206,3 +206,18 @@ def test_a_pick_up_gets_the_policy_in_force_on_its_day(client_for, am_a, account
     client_for(am_a).post(url, {"on": "2025-06-01", "product_line": "西装", "quantity": "5", "amount": "4000"})
     client_for(am_a).post(url, {"on": "2026-06-01", "product_line": "西装", "quantity": "5", "amount": "4000"})
     assert list(PickUp.objects.order_by("on").values_list("policy", flat=True)) == [old.pk, new.pk]
+
+
+def test_a_shipment_cannot_arrive_before_it_left_and_bad_dates_are_refused(client_for, am_a, account_a):
+    shipment = Shipment.objects.create(account=account_a, dispatched_on=dt.date(2026, 3, 5), carrier="顺丰")
+    url = reverse("distributors:shipment_arrived", args=[account_a.pk, shipment.pk])
+    for bad in ("2026-03-04", "2026-02-30", "\x00", "９" * 30):
+        assert client_for(am_a).post(url, {"arrived_on": bad}).status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.arrived_on is None
+    client_for(am_a).post(url, {"arrived_on": "2026-03-07"})
+    shipment.refresh_from_db()
+    assert shipment.arrived_on == dt.date(2026, 3, 7)
+    form = reverse("distributors:add", args=[account_a.pk, "shipment"])
+    data = {"dispatched_on": "2026-03-05", "carrier": "顺丰", "arrived_on": "2026-03-01"}
+    assert client_for(am_a).post(form, data).status_code == 200
