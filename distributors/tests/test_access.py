@@ -105,3 +105,24 @@ def test_the_dealers_customer_file_is_not_in_any_stores_customer_list(client_for
         assert not Customer.objects.visible_to(user).filter(pk=account_a.customer_id).exists()
         url = reverse("customers:detail", args=[account_a.customer_id])
         assert client_for(user).get(url).status_code == 404
+
+
+def test_account_and_sales_managers_have_a_home_page_leading_to_their_accounts(client_for, am_a, sales_manager):
+    for user in (am_a, sales_manager):
+        page = client_for(user).get(reverse("home"))
+        assert page.status_code == 200
+        assert reverse("distributors:list") in page.content.decode()
+        assert reverse("distributors:list") in client_for(user).get(reverse("followups:today")).content.decode()
+
+
+def test_every_link_in_the_account_managers_navigation_opens(client_for, am_a, sales_manager):
+    import re
+
+    for user in (am_a, sales_manager):
+        client = client_for(user)
+        home = client.get(reverse("home")).content.decode()
+        nav = home.split('id="nav"', 1)[1].split("</ul>", 1)[0]
+        links = set(re.findall(r'href="(/[^"]*)"', nav))
+        assert reverse("distributors:list") in links
+        for url in links:
+            assert client.get(url).status_code in (200, 302, 403), url
