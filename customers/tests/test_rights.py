@@ -111,6 +111,10 @@ class TestAccess:
             == 404
         )
 
+    def test_the_list_of_requests_is_for_head_office(self, client_for, manager_a, head_office):
+        assert client_for(manager_a).get(reverse("customers:rights_requests")).status_code == 403
+        assert client_for(head_office).get(reverse("customers:rights_requests")).status_code == 200
+
     def test_only_head_office_decides(self, client_for, manager_a, customer_a):
         client = client_for(manager_a)
         client.post(reverse("customers:rights_request", args=[customer_a.pk]), {"kind": "erase", "confirm": "on"})
