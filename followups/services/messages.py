@@ -24,6 +24,7 @@ PLACEHOLDERS = {
     "points_needed": _("points still needed for the next gift"),
     "gift_hint": _("a sentence about the next gift, empty when there is none"),
     "years": _("years as a member"),
+    "card": _("the card ready to collect (card-ready message)"),
 }
 
 OPT_OUT_WORDS = {"TD", "T", "不接受", "退订"}
@@ -107,6 +108,7 @@ SAMPLE_CONTEXT = {
     "points_needed": 720,
     "gift_hint": "再积720分即可兑换真丝领带。",
     "years": 2,
+    "card": "银卡",
 }
 
 
