@@ -89,8 +89,11 @@ INSTALLED_APPS = [
     "loyalty",
     "followups",
     "complaints",
+    "distributors",
     "reports",
     "marketing",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +292,14 @@ CELERY_BEAT_SCHEDULE["complaints-escalate-hourly"] = {
     "schedule": crontab(minute=5),
 }
 
+# --- distributors ---
+# Code of the store the dealers' customer files belong to (not a shop: no clerk sees it).
+KEDANG_DISTRIBUTORS_STORE = env.str("KEDANG_DISTRIBUTORS_STORE", default="DIST")
+if not 0 < len(KEDANG_DISTRIBUTORS_STORE) <= 16:
+    raise ImproperlyConfigured("KEDANG_DISTRIBUTORS_STORE must be a store code of 1 to 16 characters")
+# Greetings and gifts for important and major accounts are due this many days before a holiday.
+KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE = _int("KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE", 7)
+
 # --- spreadsheets ---
 # Upload limit for customer workbooks, and how big their unpacked parts may add up to
 # (zip bombs are refused before anything is read).
@@ -307,6 +318,13 @@ KEDANG_SERVE_CODE_TRIES = _int("KEDANG_SERVE_CODE_TRIES", 3)
 KEDANG_SERVE_CODES_PER_CLERK_HOUR = _int("KEDANG_SERVE_CODES_PER_CLERK_HOUR", 10)
 KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR = _int("KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR", 3)
 KEDANG_SERVE_SALE_MINUTES = _int("KEDANG_SERVE_SALE_MINUTES", 60)
+# Uploaded workbooks (ID numbers in plain text) and import reports: owner-only files,
+# deleted after this many days at the latest (a refused or finished upload at once).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
+# The audit page flags staff who open more customer profiles than this in one hour.
+KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT = _int("KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT", 60)
 
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).
@@ -342,4 +360,21 @@ except InvalidOperation:
 CELERY_BEAT_SCHEDULE["marketing-send"] = {
     "task": "marketing.tasks.send_campaigns_task",
     "schedule": _int("KEDANG_MARKETING_SEND_EVERY", 300),
+}
+
+# --- api (POS API, keys, webhooks, POS export import) ---
+# Requests per minute per API key (a key may set its own); counted in the database, so
+# the limit holds across gunicorn workers and hosts.
+KEDANG_API_RATE_LIMIT = _int("KEDANG_API_RATE_LIMIT", 120)
+# Webhook deliveries: tries before giving up, first wait (doubling each time), timeout.
+KEDANG_WEBHOOK_MAX_ATTEMPTS = _int("KEDANG_WEBHOOK_MAX_ATTEMPTS", 8)
+KEDANG_WEBHOOK_BACKOFF_SECONDS = _int("KEDANG_WEBHOOK_BACKOFF_SECONDS", 30)
+KEDANG_WEBHOOK_TIMEOUT = _int("KEDANG_WEBHOOK_TIMEOUT", 10)
+# Plain http:// to 127.0.0.1 for webhook endpoints (tests, a local receiver); never in production.
+KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK = _bool("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
+if PRODUCTION and KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK:
+    raise ImproperlyConfigured("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK must be off in production")
+CELERY_BEAT_SCHEDULE["api-send-due-webhooks"] = {
+    "task": "api.tasks.send_due_webhooks_task",
+    "schedule": _int("KEDANG_WEBHOOK_SWEEP_EVERY", 30),
 }

@@ -15,6 +15,7 @@ from crm import hooks
 from crm.access import audit
 from crm.models import Store
 from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
+from customers.privacy import consent
 from customers.signals import customer_captured
 
 CENT = Decimal("0.01")
@@ -113,6 +114,7 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
     try:
         with transaction.atomic():
             customer.save()
+            consent.captured_records(customer, by=clerk, store=store)
             audit(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
             customer_captured.send(sender=Customer, customer=customer, by=clerk)
     except IntegrityError:
@@ -251,15 +253,6 @@ def adjust_cumulative_spend(customer: Customer, amount: Decimal) -> None:
         customer.cumulative_spend = locked.cumulative_spend
 
 
-def set_marketing_consent(customer: Customer, accepted: bool, by) -> None:
-    now = timezone.now()
-    customer.marketing_consent = accepted
-    customer.marketing_consent_at = now
-    customer.marketing_opt_out_at = None if accepted else now
-    customer.save(update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"])
-    audit(by, "customer.marketing_consent", customer, store=customer.home_store, accepted=accepted)
-
-
 def recorded_sale(idempotency_key: uuid.UUID | None) -> Purchase | None:
     """The sale already recorded with this key (the till form's token), if any: a key is
     consumed by its first sale, and every later submit of it gets that sale back."""
@@ -278,6 +271,7 @@ def checkout(
     new_customer: dict | None = None,
     receipt_number: str = "",
     note: str = "",
+    purchased_at: dt.datetime | None = None,
 ) -> tuple[Purchase, bool]:
     """The till's one write: capture the new customer (if any) and record the sale together.
 
@@ -300,6 +294,7 @@ def checkout(
                 receipt_number=receipt_number,
                 idempotency_key=idempotency_key,
                 note=note,
+                purchased_at=purchased_at,
             )
     except DuplicateCustomer:
         # The other click of a double click may have committed meanwhile.
