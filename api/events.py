@@ -6,9 +6,8 @@ points ledger line); they are saved inside the service's transaction, so the del
 rows commit (or roll back) with the change. Rows written in bulk (a spreadsheet import's
 opening balances) send no event.
 
-"Customer erased" is sent from the ``customer_erased`` point (``api.privacy``), which
-the personal-data work declares; where it is not declared yet the event can be chosen
-but is never sent.
+"Customer erased" is sent from the ``customer_erased`` point (``api.privacy``), inside
+the erasure's transaction.
 """
 
 from django.db.models.signals import post_save
@@ -80,5 +79,5 @@ def connect() -> None:
     post_save.connect(on_tier_change, sender=TierChange, dispatch_uid="api.webhooks.tier_changed")
     post_save.connect(on_card_issued, sender=MembershipCard, dispatch_uid="api.webhooks.card_approved")
     post_save.connect(on_points_entry, sender=PointsEntry, dispatch_uid="api.webhooks.points_changed")
-    if any(point.name == "customer_erased" for point in hooks.points()):
-        hooks.register("customer_erased", privacy.customer_erased)
+    hooks.register("customer_erased", privacy.customer_erased)
+    hooks.register("customer_data", privacy.customer_data)

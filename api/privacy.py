@@ -1,15 +1,24 @@
-"""What the API app keeps about a customer, removed when the customer is erased.
+"""What the API app keeps about a customer: in their copy of their data, and removed when
+the customer is erased.
 
-Provider of the ``customer_erased`` point (inside the erasure's transaction): the
+``customer_data``: the webhook events sent about them. ``customer_erased`` (inside the erasure's transaction): the
 ``customer.erased`` webhook is queued (only the member id), the card number is blanked in
 the payloads of earlier deliveries about the member, and their row leaves the points
 differences of POS export imports (whose reports are written again without it).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from api.models import PosImport, WebhookDelivery, WebhookEvent
 from api.pos_import import write_report
 from api.webhooks import emit
 from customers.models import CustomerStoreShare
+from customers.privacy.rights import section
+
+
+def customer_data(customer) -> list:
+    deliveries = WebhookDelivery.objects.filter(payload__member_id=customer.pk)
+    return [section("webhook_deliveries", _("Webhook deliveries"), deliveries, exclude=("claimed_at",))]
 
 
 def customer_erased(customer) -> None:

@@ -34,10 +34,18 @@ def test_erasure_sends_the_event_and_removes_the_card_number_and_points_differen
     assert pos.differences == [] and not pos.report
 
 
-def test_erasure_is_wired_where_the_point_is_declared():
-    names = {point.name for point in hooks.points()}
-    if "customer_erased" in names:
-        assert privacy.customer_erased in hooks.functions("customer_erased")
+def test_erasure_and_the_customers_copy_are_wired():
+    assert privacy.customer_erased in hooks.functions("customer_erased")
+    assert privacy.customer_data in hooks.functions("customer_data")
+
+
+def test_an_erasure_through_the_rights_service_sends_the_event(settings, head_office, customer_a):
+    from customers.privacy import rights
+
+    settings.KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+    webhooks.create_endpoint(url="http://127.0.0.1:8193/hook", events=["customer.erased"], by=head_office)
+    rights.erase(customer_a, by=head_office, reason="test")
+    assert WebhookDelivery.objects.get(event="customer.erased").payload == {"member_id": customer_a.pk}
 
 
 def test_points_events_carry_no_name_or_mobile(settings, head_office, customer_a):
