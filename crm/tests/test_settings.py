@@ -87,7 +87,7 @@ def test_every_command_reads_the_environment_file_and_the_environment_wins(tmp_p
     env_file.write_text(
         "\n".join(f"{k}={v}" for k, v in {**PRODUCTION, "LOYALTY_POINTS_PER_CNY": "0.5"}.items()) + "\n"
     )
-    code = "import crm.settings as s; print(s.PRODUCTION, s.SECRET_KEY == %r, s.LOYALTY_POINTS_PER_CNY)" % GOOD_KEY
+    code = f"import crm.settings as s; print(s.PRODUCTION, s.SECRET_KEY == {GOOD_KEY!r}, s.LOYALTY_POINTS_PER_CNY)"
     result = run_python(code, KEDANG_ENV_FILE=str(env_file))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "0.5"]
