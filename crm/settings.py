@@ -11,6 +11,7 @@ message instead of falling back to something insecure.
 """
 
 import base64
+import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -130,6 +131,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crm",
     "customers",
     "loyalty",
@@ -192,13 +197,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "crm.auth.HeadOfficePermissionBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "crm.logins.DemoPasswordRefusingBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -283,6 +289,26 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- backups (prod) ---------------------------------------------------------------------
+# manage.py backup writes into KEDANG_BACKUP_DIR and keeps the newest KEDANG_BACKUP_KEEP.
+# Beat runs it nightly at KEDANG_BACKUP_AT in the embedded setup; in production by
+# choice (KEDANG_BACKUP_NIGHTLY=on needs pg_dump on every worker host) or from cron.
+KEDANG_BACKUP_DIR = Path(env.str("KEDANG_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+KEDANG_BACKUP_KEEP = _int("KEDANG_BACKUP_KEEP", 14)
+if KEDANG_BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("KEDANG_BACKUP_KEEP must be at least 1")
+KEDANG_BACKUP_AT = env.str("KEDANG_BACKUP_AT", default="02:30")
+try:
+    _backup_hour, _backup_minute = (int(part) for part in KEDANG_BACKUP_AT.split(":"))
+    assert 0 <= _backup_hour < 24 and 0 <= _backup_minute < 60
+except (ValueError, AssertionError):
+    raise ImproperlyConfigured(f"KEDANG_BACKUP_AT must be HH:MM, not {KEDANG_BACKUP_AT!r}") from None
+if _bool("KEDANG_BACKUP_NIGHTLY", default=not PRODUCTION):
+    CELERY_BEAT_SCHEDULE["backup-nightly"] = {
+        "task": "crm.tasks.backup_task",
+        "schedule": crontab(hour=_backup_hour, minute=_backup_minute),
+    }
+
 # --- browser security headers (prod) ----------------------------------------------------
 # In every mode, so the demo and the browser tests meet the policy production sends:
 # no inline script or style, nothing from another origin (the stores have no CDN anyway).
@@ -306,6 +332,42 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "crm.middleware.NoStoreMiddleware"
 )
+
+# --- logins and sessions (prod) ----------------------------------------------------------
+# Lockout (django-axes): 5 failures for one login from one address lock that pair for
+# 15 minutes from the 5th failure, on /login/ and /admin/login/ alike; head office can
+# unlock on the staff page. Further tries while locked do not push the time back.
+AXES_FAILURE_LIMIT = _int("KEDANG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_int("KEDANG_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "crm.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "crm.logins.client_ip"
+AXES_VERBOSE = False
+# The audit log keeps every login (crm.logins); axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+if PRODUCTION:
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "crm.logins.NotTheDemoPasswordValidator"})
+# Two-step login (django-otp TOTP + recovery codes) for head office and system
+# administrators: on by default in production, off in the embedded demo.
+KEDANG_2FA_REQUIRED = _bool("KEDANG_2FA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kedang")
+# Sessions for shared tablets: gone when the browser closes, after 30 idle minutes for
+# store staff (clerks, managers), after KEDANG_SESSION_OFFICE_IDLE_MINUTES for the
+# others, and after 12 hours whatever happens.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+KEDANG_SESSION_IDLE_MINUTES = _int("KEDANG_SESSION_IDLE_MINUTES", 30)
+KEDANG_SESSION_OFFICE_IDLE_MINUTES = _int("KEDANG_SESSION_OFFICE_IDLE_MINUTES", 120)
+KEDANG_SESSION_MAX_HOURS = _int("KEDANG_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = KEDANG_SESSION_MAX_HOURS * 3600
+for _name, _after in (
+    ("crm.sessions.SessionLimitsMiddleware", "django.contrib.messages.middleware.MessageMiddleware"),
+    ("django_otp.middleware.OTPMiddleware", "crm.sessions.SessionLimitsMiddleware"),
+    ("crm.two_factor.SecondFactorMiddleware", "django_otp.middleware.OTPMiddleware"),
+):
+    MIDDLEWARE.insert(MIDDLEWARE.index(_after) + 1, _name)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 LOGGING = {
     "version": 1,
