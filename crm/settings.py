@@ -436,6 +436,17 @@ KEDANG_IMPORT_MAX_UNPACKED_BYTES = _int("KEDANG_IMPORT_MAX_UNPACKED_BYTES", 400 
 # The spreadsheet code lives inside the customers app but keeps its own catalogue.
 LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / "customers" / "importing" / "locale"]
 
+# --- personal data (PIPL): serving another store's customer, lookups ---
+# Full mobile-number lookups at the till, per clerk and hour (each one is logged).
+KEDANG_TILL_FULL_LOOKUPS_PER_HOUR = _int("KEDANG_TILL_FULL_LOOKUPS_PER_HOUR", 30)
+# The SMS code that lets a store serve another store's customer: minutes valid, tries,
+# codes per clerk and per customer an hour; a verified code serves for this many minutes.
+KEDANG_SERVE_CODE_MINUTES = _int("KEDANG_SERVE_CODE_MINUTES", 10)
+KEDANG_SERVE_CODE_TRIES = _int("KEDANG_SERVE_CODE_TRIES", 3)
+KEDANG_SERVE_CODES_PER_CLERK_HOUR = _int("KEDANG_SERVE_CODES_PER_CLERK_HOUR", 10)
+KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR = _int("KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR", 3)
+KEDANG_SERVE_SALE_MINUTES = _int("KEDANG_SERVE_SALE_MINUTES", 60)
+
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).
 CELERY_BEAT_SCHEDULE["reports-refresh-hourly"] = {
