@@ -9,6 +9,16 @@ class ShareInline(admin.TabularInline):
     autocomplete_fields = ["store"]
     readonly_fields = ["shared_at", "shared_by"]
 
+    # Sharing shows a customer to another store: done in the app, which audits it.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
