@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -72,7 +73,11 @@ class SessionLimitsMiddleware:
             if expired:
                 logout(request)
                 messages.info(request, expired)
-                return redirect_to_login(request.get_full_path())
+                response = redirect_to_login(request.get_full_path())
+                if request.headers.get("HX-Request"):
+                    # htmx would put the login page inside the fragment: send the whole page there.
+                    response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+                return response
         return self.get_response(request)
 
     def _expired(self, request) -> str:

@@ -38,6 +38,13 @@ def test_a_clerk_idle_past_thirty_minutes_is_logged_out(clerk_a, time_machine):
     assert "闲置" in follow.content.decode()  # the login page says why
 
 
+def test_an_htmx_request_after_the_idle_limit_sends_the_whole_page_to_the_login(clerk_a, time_machine):
+    client = _logged_in(clerk_a, time_machine)
+    _at(time_machine, 31)
+    response = client.get(reverse("home"), headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
+
+
 def test_a_clerk_at_work_stays_logged_in_until_the_absolute_limit(clerk_a, time_machine):
     client = _logged_in(clerk_a, time_machine)
     for minutes in range(20, 12 * 60, 20):
