@@ -44,3 +44,8 @@ function kedangSetProgress(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { kedangSetProgress(document); });
 document.addEventListener("htmx:load", function (event) { kedangSetProgress(event.target); });
+// A page the browser brings back from its back-forward cache with a form already sent
+// is reloaded, so the server can say the sale was recorded instead of a dead button.
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted && document.querySelector("form[data-once][data-submitted='1']")) window.location.reload();
+});
