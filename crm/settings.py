@@ -452,6 +452,8 @@ KEDANG_SERVE_SALE_MINUTES = _int("KEDANG_SERVE_SALE_MINUTES", 60)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
+# The audit page flags staff who open more customer profiles than this in one hour.
+KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT = _int("KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT", 60)
 
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).
