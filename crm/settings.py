@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "loyalty",
     "followups",
     "complaints",
+    "distributors",
     "reports",
     "marketing",
 ]
@@ -428,6 +429,14 @@ CELERY_BEAT_SCHEDULE["complaints-escalate-hourly"] = {
     "task": "complaints.tasks.escalate_task",
     "schedule": crontab(minute=5),
 }
+
+# --- distributors ---
+# Code of the store the dealers' customer files belong to (not a shop: no clerk sees it).
+KEDANG_DISTRIBUTORS_STORE = env.str("KEDANG_DISTRIBUTORS_STORE", default="DIST")
+if not 0 < len(KEDANG_DISTRIBUTORS_STORE) <= 16:
+    raise ImproperlyConfigured("KEDANG_DISTRIBUTORS_STORE must be a store code of 1 to 16 characters")
+# Greetings and gifts for important and major accounts are due this many days before a holiday.
+KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE = _int("KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE", 7)
 
 # --- spreadsheets ---
 # Upload limit for customer workbooks, and how big their unpacked parts may add up to

@@ -26,6 +26,7 @@ urlpatterns = [
     path("loyalty/", include("loyalty.urls")),
     path("followups/", include("followups.urls")),
     path("complaints/", include("complaints.urls")),
+    path("distributors/", include("distributors.urls")),
     path("reports/", include("reports.urls")),
     path("marketing/", include("marketing.urls")),
 ]
