@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0002_audit_actor_index'),
+        ('crm', '0003_account_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
