@@ -33,7 +33,7 @@ def test_it_restores_a_backup_of_the_demo_into_an_empty_database_with_the_same_r
     tables = connection.introspection.table_names()
     with connection.cursor() as cursor:
         before = _row_counts(cursor, tables)
-    assert before["customers_customer"] == 15 and before["customers_purchase"] > 0
+    assert before["customers_customer"] >= 15 and before["customers_purchase"] > 0  # apps seed their own too
 
     fresh = f"{connection.settings_dict['NAME']}_restored"
     env = pg_environment(connection.settings_dict)
