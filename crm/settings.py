@@ -10,9 +10,7 @@ Any other KEDANG_MODE, or an env value that does not parse, stops start-up with 
 message instead of falling back to something insecure.
 """
 
-import base64
 import datetime as dt
-import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -22,23 +20,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm.settings_guard import KNOWN_DEMO_KEYS, read_env_file, refuse_insecure_production
+
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # --- environment file (prod) ----------------------------------------------------------
-# Every command (manage.py, gunicorn, celery) reads the same file, so an operator cannot
-# run one of them with other settings by forgetting an export. KEDANG_ENV_FILE names it
-# ("" for none); by default /etc/kedang.env, else .env in the project, if either exists.
-# A variable already set in the environment wins over the file.
-_env_file = os.environ.get("KEDANG_ENV_FILE")
-if _env_file is None:
-    _env_file = next((str(p) for p in (Path("/etc/kedang.env"), BASE_DIR / ".env") if p.is_file()), "")
-elif _env_file and not Path(_env_file).is_file():
-    raise ImproperlyConfigured(f"KEDANG_ENV_FILE {_env_file!r} is not a file")
-if _env_file:
-    environ.Env.read_env(_env_file)
-KEDANG_ENV_FILE = _env_file
+# Every command (manage.py, gunicorn, celery) reads the same file, so none runs with other
+# settings for a forgotten export (crm/settings_guard.py says which file).
+KEDANG_ENV_FILE = read_env_file(BASE_DIR)
 VAR_DIR = Path(env.str("KEDANG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 MODES = ("embedded", "production")
@@ -74,51 +65,22 @@ def _int(name: str, default: int) -> int:
 # KEDANG_DEMO=1 says "this is the embedded demo on my own machine" (make demo and the
 # Procfile set it): only then may the web server run with DEBUG on or the demo key.
 KEDANG_DEMO = _bool("KEDANG_DEMO", default=False)
-# Keys that are public (in this repository) and so never secret.
-KNOWN_DEMO_KEYS = frozenset(
-    {
-        "embedded-demo-only-not-secret-0123456789abcdef",
-        "change-me-run-manage-py-genkeys",
-    }
-)
+KNOWN_DEMO_KEYS = KNOWN_DEMO_KEYS  # for crm.wsgi, through django.conf.settings
 DEBUG = _bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 # Key for the encrypted ID-card numbers; separate from SECRET_KEY so the session key
 # can be rotated without losing the ID numbers.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
-if PRODUCTION:
-    if KEDANG_DEMO:
-        raise ImproperlyConfigured("KEDANG_DEMO is for the embedded demo, not for production")
-    if DEBUG:
-        raise ImproperlyConfigured("DEBUG must be off in production (KEDANG_MODE=production)")
-    if SECRET_KEY in KNOWN_DEMO_KEYS:
-        raise ImproperlyConfigured("SECRET_KEY is a public demo key; make one with manage.py genkeys")
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-        raise ImproperlyConfigured(
-            "SECRET_KEY (at least 50 random characters) is required in production; make one with manage.py genkeys"
-        )
-    if not FIELD_ENCRYPTION_KEY:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is required in production")
-    try:
-        _field_key_ok = len(base64.urlsafe_b64decode(FIELD_ENCRYPTION_KEY.encode("ascii"))) == 32
-    except (ValueError, UnicodeEncodeError):
-        _field_key_ok = False
-    if not _field_key_ok or len(FIELD_ENCRYPTION_KEY) != 44:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEY must be a Fernet key (32 random bytes, base64); make one with manage.py genkeys"
-        )
-    # Implied today by the lengths (44 and at least 50); kept so neither rule can lose it.
-    if FIELD_ENCRYPTION_KEY == SECRET_KEY:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must differ from SECRET_KEY")
-elif not SECRET_KEY:
-    SECRET_KEY = "embedded-demo-only-not-secret-0123456789abcdef"
-FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or SECRET_KEY
-
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
-if PRODUCTION and (not ALLOWED_HOSTS or any(host in ("*", ".") for host in ALLOWED_HOSTS)):
-    raise ImproperlyConfigured("ALLOWED_HOSTS must name this server's host names in production (not *)")
+if PRODUCTION:
+    refuse_insecure_production(
+        demo=KEDANG_DEMO, debug=DEBUG, secret_key=SECRET_KEY, field_key=FIELD_ENCRYPTION_KEY, hosts=ALLOWED_HOSTS
+    )
+elif not SECRET_KEY:
+    SECRET_KEY = "embedded-demo-only-not-secret-0123456789abcdef"
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or SECRET_KEY
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
