@@ -183,6 +183,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Date inputs in ISO (YYYY-MM-DD), the only value <input type="date"> shows (the till issue).
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # --- static ---------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -3,11 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api import v1
-from crm import views, views_audit, views_security
+from crm import views, views_audit, views_help, views_security
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views_help.help_page, name="help"),
+    path("help/img/<str:name>", views_help.help_image, name="help_image"),
+    path("help/<slug:page>/", views_help.help_page, name="help_page"),
     path("audit/", views_audit.audit_page, name="audit"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
