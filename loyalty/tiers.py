@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -251,8 +251,18 @@ def check_eligibility(
 
 def tier_check(day: dt.date) -> dict:
     """The daily job: everyone whose purchases meet a rule above their tier is checked
-    (catches what a purchase-time check could not, such as edited rules)."""
+    (catches what a purchase-time check could not, such as edited rules). Set-based on
+    PostgreSQL (``loyalty.daily_check``)."""
     version = current_rules()
+    if connection.vendor == "postgresql":
+        from loyalty import daily_check
+
+        return daily_check.tier_check(day, version)
+    return _tier_check_one_by_one(day, version)
+
+
+def _tier_check_one_by_one(day: dt.date, version: RuleVersion) -> dict:
+    """The same check a customer at a time, for the embedded SQLite demo's small data."""
     counted = Purchase.objects.filter(
         customer__isnull=False, is_imported=False, purchased_at__lt=_day_start(day + dt.timedelta(days=1))
     )
