@@ -138,7 +138,11 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Rate limits and the audit page count a person's events of a kind by time.
+            models.Index(fields=["actor", "action", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

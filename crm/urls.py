@@ -19,4 +19,5 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reports.urls")),
+    path("marketing/", include("marketing.urls")),
 ]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from crm import hooks
+        from customers import panels
+
+        hooks.register("home_sections", panels.sales_today)

@@ -1,11 +1,13 @@
 """Forms validate and normalise; they never write other models."""
 
+import contextlib
 import datetime as dt
 import uuid
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,12 +198,39 @@ class CustomerForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # Home store, mobile and marketing consent are changed only by the home store's manager
+    # or head office (Customer.identity_editable_by); the view refuses others with 403.
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["home_store"].queryset = Store.objects.visible_to(user)
+        stores = Store.objects.visible_to(user)
+        if self.instance.pk and self.instance.identity_editable_by(user):
+            stores = Store.objects.filter(Q(is_active=True) | Q(pk=self.instance.home_store_id))
+        elif self.instance.pk:  # a shared customer's own home store stays a valid choice
+            stores = stores | Store.objects.filter(pk=self.instance.home_store_id)
+        self.fields["home_store"].queryset = stores
         if self.instance.pk:
             self.fields.pop("data_consent")
             self.fields["id_number"].widget.attrs["placeholder"] = self.instance.masked_id_number()
+
+    def changes_identity(self) -> bool:
+        """Whether the posted data would change home store, mobile or marketing consent.
+
+        Read from the raw data before validation (validation writes onto the instance),
+        so an attempt is refused even when the value would not validate; a number typed
+        with spaces is the same number.
+        """
+        if not self.is_bound or not self.instance.pk:
+            return False
+
+        def raw(name):
+            return self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+
+        mobile = raw("mobile") or None
+        with contextlib.suppress(ValidationError):
+            mobile = normalise_mobile(mobile) if mobile else None
+        after = (str(raw("home_store") or ""), mobile, bool(raw("marketing_consent")))
+        customer = self.instance
+        return after != (str(customer.home_store_id), customer.mobile or None, customer.marketing_consent)
 
     def clean_mobile(self):
         mobile = self.cleaned_data.get("mobile") or None

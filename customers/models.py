@@ -227,6 +227,13 @@ class Customer(models.Model):
             return f"{self.name[:1]}女士" if len(self.name) <= 3 else f"{self.name}女士"
         return self.name
 
+    def identity_editable_by(self, user) -> bool:
+        """Home store, mobile and consent: only the home store's manager or head office."""
+        profile = staff_profile(user)
+        if profile is None:
+            return False
+        return profile.is_head_office or (profile.is_manager and profile.store_id == self.home_store_id)
+
     @property
     def can_receive_sms(self) -> bool:
         return (
@@ -419,3 +426,4 @@ class ContactLog(models.Model):
 
 
 from customers.importing.models import ImportJob  # noqa: E402,F401
+from customers.privacy.models import ServeCode  # noqa: E402,F401

@@ -15,7 +15,7 @@ from crm import hooks
 from crm.access import audit
 from crm.models import Store
 from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
-from customers.signals import customer_captured, purchase_recorded
+from customers.signals import customer_captured
 
 CENT = Decimal("0.01")
 
@@ -95,7 +95,11 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
 
 def share_with_store(customer: Customer, store: Store, by) -> None:
     if customer.home_store_id != store.pk:
-        CustomerStoreShare.objects.get_or_create(customer=customer, store=store, defaults={"shared_by": by})
+        _, created = CustomerStoreShare.objects.get_or_create(
+            customer=customer, store=store, defaults={"shared_by": by}
+        )
+        if created:
+            audit(by, "customer.shared.sale", customer, store=store)
 
 
 def next_receipt_number(store: Store, when: dt.datetime, skip: int = 0) -> str:
@@ -204,8 +208,10 @@ def record_purchase(
             Customer.objects.filter(pk=customer.pk).update(**update)
             customer.refresh_from_db()
             purchase.customer = customer
-            share_with_store(customer, store, clerk)
-        purchase_recorded.send(sender=Purchase, purchase=purchase, created=True)
+            if purchase.total > 0:  # a ¥0 "sale" is no reason to open the file to a store
+                share_with_store(customer, store, clerk)
+        if customer is not None and not is_imported:
+            hooks.each("purchase_recorded", purchase)
     return purchase, True
 
 

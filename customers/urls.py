@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import views, views_serving
 
 app_name = "customers"
 
@@ -8,10 +8,13 @@ urlpatterns = [
     path("till/", views.till, name="till"),
     path("till/lookup/", views.till_lookup, name="till_lookup"),
     path("till/sale/", views.sale, name="sale"),
+    path("till/serve/code/", views_serving.serve_code, name="serve_code"),
+    path("till/serve/verify/", views_serving.serve_verify, name="serve_verify"),
     path("customers/", views.customer_list, name="list"),
     path("customers/new/", views.customer_create, name="create"),
     path("customers/<int:pk>/", views.customer_detail, name="detail"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("customers/<int:pk>/shares/new/", views_serving.customer_share, name="share"),
     path("customers/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("purchases/<int:pk>/", views.purchase_detail, name="purchase"),
 ]

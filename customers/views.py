@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -6,15 +8,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from crm import hooks
 from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
-from crm.models import Role
+from crm.models import Role, Store
 from customers.forms import CaptureForm, ContactForm, CustomerFilterForm, CustomerForm, LineFormSet, SaleForm
 from customers.models import ContactLog, Customer, Purchase, PurchaseLine
-from customers.services import DuplicateCustomer, LineData, capture_customer, checkout, find_by_mobile
-from customers.validators import normalise_mobile
+from customers.privacy import serving
+from customers.privacy.forms import TillLookupForm
+from customers.services import DuplicateCustomer, LineData, capture_customer, checkout
 
 till_required = staff_required(Role.CLERK, Role.MANAGER)
 
@@ -32,45 +35,41 @@ def till(request):
 
 
 @till_required
-@require_GET
+@require_POST
 def till_lookup(request):
-    """Live search at the till (htmx): the user's own customers by name, mobile or card
-    number; plus, for a full mobile number, the one chain-wide match, masked."""
-    text = request.GET.get("q", "").strip()
-    results, elsewhere = [], None
-    if text:
-        visible = Customer.objects.visible_to(request.user)
-        results = list(visible.search(text).select_related("home_store")[:10])
-        try:
-            mobile = normalise_mobile(text)
-        except ValidationError:
-            mobile = None
-        if mobile and not any(c.mobile == mobile for c in results):
-            elsewhere = find_by_mobile(mobile)
-    context = {"q": text, "results": results, "elsewhere": elsewhere}
+    """Live search at the till (htmx, by POST: a number typed never goes in an address).
+    A full mobile number of another store's customer shows only a masked name and tier."""
+    text = TillLookupForm(request.POST).text()
+    search = serving.till_search(request.user, _till_store(request), text)
+    elsewhere = search.elsewhere
+    context = {
+        "q": text,
+        "results": search.results,
+        "elsewhere": elsewhere,
+        "limited": search.limited,
+        "elsewhere_token": serving.elsewhere_token(elsewhere, request.user) if elsewhere else "",
+    }
     return render(request, "customers/_till_results.html", context)
 
 
-def _sale_customer(request) -> Customer | None:
-    """The customer a sale is for: one the user sees, or an exact mobile match the
-    customer gave at the till (they are standing there)."""
-    if request.GET.get("customer"):
-        return get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"])
-    if request.GET.get("mobile"):
-        try:
-            customer = find_by_mobile(normalise_mobile(request.GET["mobile"]))
-        except ValidationError:
-            customer = None
+def _sale_customer(request, store) -> tuple[Customer | None, str]:
+    """The customer a sale is for, and the serving token when they are another store's
+    customer this clerk verified with an SMS code (the token, not the number, is in the address)."""
+    token = request.GET.get("serve", "")
+    if token:
+        customer = serving.customer_for_sale(token, request.user, store)
         if customer is None:
             raise Http404
-        return customer
-    return None
+        return customer, token
+    if request.GET.get("customer"):
+        return get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"]), ""
+    return None, ""
 
 
 @till_required
 def sale(request):
     store = _till_store(request)
-    customer = _sale_customer(request)
+    customer, serve_token = _sale_customer(request, store)
     is_new = customer is None and request.GET.get("new") == "1"
     form = SaleForm(request.POST or None)
     lines = LineFormSet(request.POST or None, prefix="lines")
@@ -93,7 +92,16 @@ def sale(request):
                 )
             except DuplicateCustomer as exc:
                 # Never a second file for one mobile: switch the sale to the existing
-                # customer and let the clerk confirm; the lines typed are kept.
+                # customer and let the clerk confirm; the lines typed are kept. Another
+                # store's customer is served only with their SMS code.
+                if not Customer.objects.visible_to(request.user).filter(pk=exc.customer.pk).exists():
+                    capture.add_error(
+                        "mobile",
+                        _(
+                            "This mobile number belongs to a customer of another store: look it up at the till to serve them."
+                        ),
+                    )
+                    return _render_sale(request, store, None, form, lines, capture)
                 messages.warning(
                     request,
                     _(
@@ -108,25 +116,29 @@ def sale(request):
                 if not created:
                     messages.info(request, _("This sale was already recorded; here is its receipt."))
                 return redirect("customers:purchase", pk=purchase.pk)
-    return _render_sale(request, store, customer, form, lines, capture)
+    return _render_sale(request, store, customer, form, lines, capture, serve_token=serve_token)
 
 
-def _render_sale(request, store, customer, form, lines, capture, switched=False):
+def _render_sale(request, store, customer, form, lines, capture, switched=False, serve_token=""):
+    serving_elsewhere = bool(serve_token)
     context = {
+        "serving_elsewhere": serving_elsewhere,
         "store": store,
         "customer": customer,
         "form": form,
         "lines": lines,
         "capture": capture,
         "switched": switched,
-        "panels": hooks.panels("till_panels", request, customer) if customer else [],
-        "action": _sale_url(customer, capture is not None),
+        "panels": hooks.panels("till_panels", request, customer) if customer and not serving_elsewhere else [],
+        "action": _sale_url(customer, capture is not None, serve_token),
     }
     return render(request, "customers/sale.html", context)
 
 
-def _sale_url(customer, is_new) -> str:
+def _sale_url(customer, is_new, serve_token="") -> str:
     url = reverse("customers:sale")
+    if serve_token:
+        return f"{url}?{urlencode({'serve': serve_token})}"
     if customer is not None:
         return f"{url}?customer={customer.pk}" if customer.pk else url
     return f"{url}?new=1" if is_new else url
@@ -180,6 +192,7 @@ def customer_detail(request, pk):
         "purchases": purchases,
         "contacts": contacts,
         "contact_form": ContactForm(),
+        "share_stores": Store.objects.filter(is_active=True).exclude(pk=customer.home_store_id),
         "panels": hooks.panels("customer_panels", request, customer),
     }
     return render(request, "customers/detail.html", context)
@@ -189,6 +202,8 @@ def customer_detail(request, pk):
 def customer_edit(request, pk):
     customer = get_visible_or_404(Customer.objects, request.user, pk=pk)
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    if form.changes_identity() and not customer.identity_editable_by(request.user):
+        raise PermissionDenied  # home store, consent and mobile: the home store's manager or head office
     if request.method == "POST" and form.is_valid():
         customer = form.save(commit=False)
         if form.cleaned_data.get("id_number"):

@@ -15,12 +15,11 @@ from followups.models import CadenceRule, Channel, CustomerCadence, FollowUpTask
 ACTIVE = (TaskStatus.PENDING, TaskStatus.DONE)
 
 
-def on_purchase_recorded(sender, purchase: Purchase, created: bool, **kwargs) -> None:
-    """Receiver of ``customers.signals.purchase_recorded``: runs inside the purchase's
-    transaction with the customer row locked, so two purchases of one customer plan one
-    after the other."""
-    if created and purchase.customer_id is not None and not purchase.is_imported:
-        create_plan(purchase)
+def on_purchase_recorded(purchase: Purchase) -> None:
+    """Provider of the ``purchase_recorded`` hook (order 20, after loyalty's points and
+    tier check): runs inside the purchase's transaction with the customer row locked, so
+    two purchases of one customer plan one after the other."""
+    create_plan(purchase)
 
 
 def create_plan(purchase: Purchase) -> list[FollowUpTask]:
