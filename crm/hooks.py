@@ -204,6 +204,14 @@ def discount_rate(customer):
 
 
 @declare
+def sale_preview(customer, total) -> dict | None:
+    """Read-only: what a sale of ``total`` (after the discount) not yet recorded would earn
+    and change, for the till's live total: ``{"points", "balance_after", "qualifies_for"
+    (a card's label or None), "next" (the gap to the next card after the sale, or None)}``.
+    ``customer`` may be unsaved (a new customer's first sale). First answer wins."""
+
+
+@declare
 def points_balances(customer_ids) -> dict[int, int] | None:
     """``{customer_id: points}`` for a chunk of customers being exported (first answer wins)."""
 

@@ -305,6 +305,11 @@ KEDANG_SERVE_CODE_TRIES = _int("KEDANG_SERVE_CODE_TRIES", 3)
 KEDANG_SERVE_CODES_PER_CLERK_HOUR = _int("KEDANG_SERVE_CODES_PER_CLERK_HOUR", 10)
 KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR = _int("KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR", 3)
 KEDANG_SERVE_SALE_MINUTES = _int("KEDANG_SERVE_SALE_MINUTES", 60)
+# Uploaded workbooks (ID numbers in plain text) and import reports: owner-only files,
+# deleted after this many days at the latest (a refused or finished upload at once).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
 
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),
     path("", include("customers.urls_spreadsheets")),
+    path("", include("customers.products.urls")),
     path("loyalty/", include("loyalty.urls")),
     path("followups/", include("followups.urls")),
     path("complaints/", include("complaints.urls")),

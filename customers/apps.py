@@ -8,6 +8,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import hooks
-        from customers import panels
+        from customers import jobs, panels  # noqa: F401  (jobs registers the daily jobs)
+        from customers.products import panels as product_panels
 
         hooks.register("home_sections", panels.sales_today)
+        hooks.register("nav_links", product_panels.nav_links)

@@ -163,6 +163,8 @@ class CustomerForm(forms.ModelForm):
     mobile = MobileField(required=False)
     id_number = IdNumberField(help_text=_("Stored encrypted; shown masked. Leave empty to keep the current number."))
     data_consent = forms.BooleanField(label=_("The customer agrees that the store keeps their details"), required=False)
+    # Not a model field of the form: a change goes through the consent history.
+    marketing_consent = forms.BooleanField(label=_("accepts marketing messages"), required=False)
 
     class Meta:
         model = Customer
@@ -175,7 +177,6 @@ class CustomerForm(forms.ModelForm):
             "address",
             "birthday",
             "wedding_anniversary",
-            "marketing_consent",
             "preferred_call_time",
             "style",
             "colour",
@@ -209,6 +210,7 @@ class CustomerForm(forms.ModelForm):
             stores = stores | Store.objects.filter(pk=self.instance.home_store_id)
         self.fields["home_store"].queryset = stores
         if self.instance.pk:
+            self.fields["marketing_consent"].initial = self.instance.marketing_consent
             self.fields.pop("data_consent")
             self.fields["id_number"].widget.attrs["placeholder"] = self.instance.masked_id_number()
 
@@ -232,6 +234,12 @@ class CustomerForm(forms.ModelForm):
         customer = self.instance
         return after != (str(customer.home_store_id), customer.mobile or None, customer.marketing_consent)
 
+    def _reverses_opt_out(self, data) -> bool:
+        """Ticking the box does not undo a TD opt-out: only a new recorded consent does."""
+        customer = self.instance
+        turning_on = customer.pk and data.get("marketing_consent") and not customer.marketing_consent
+        return bool(turning_on and (customer.marketing_opt_out_at or customer.consent_pending))
+
     def clean_mobile(self):
         mobile = self.cleaned_data.get("mobile") or None
         if mobile and Customer.objects.filter(mobile=mobile).exclude(pk=self.instance.pk).exists():
@@ -242,6 +250,13 @@ class CustomerForm(forms.ModelForm):
         data = super().clean()
         if not self.instance.pk and not data.get("data_consent"):
             raise ValidationError(_("Without the customer's consent no file is kept."), code="no_consent")
+        if self._reverses_opt_out(data):
+            self.add_error(
+                "marketing_consent",
+                _(
+                    "The customer opted out or has not confirmed consent: record a new consent with the privacy notice instead."
+                ),
+            )
         if not data.get("mobile") and not self.instance.card_number:
             self.add_error("mobile", _("A customer needs a mobile number (or a card number)."))
         return data

@@ -1,3 +1,4 @@
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,10 +15,19 @@ from crm import hooks
 from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
 from crm.models import Role, Store
 from customers.forms import CaptureForm, ContactForm, CustomerFilterForm, CustomerForm, LineFormSet, SaleForm
-from customers.models import ContactLog, Customer, Purchase, PurchaseLine
-from customers.privacy import serving
+from customers.models import ContactLog, Customer, Purchase, PurchaseLine, Tier
+from customers.privacy import changes, consent, serving
 from customers.privacy.forms import TillLookupForm
-from customers.services import DuplicateCustomer, LineData, capture_customer, checkout
+from customers.products.services import quick_picks
+from customers.services import (
+    DuplicateCustomer,
+    LineData,
+    capture_customer,
+    checkout,
+    quote_sale,
+    recorded_sale,
+)
+from customers.validators import normalise_mobile
 
 till_required = staff_required(Role.CLERK, Role.MANAGER)
 
@@ -34,22 +44,45 @@ def till(request):
     return render(request, "customers/till.html", {"store": _till_store(request)})
 
 
-@till_required
-@require_POST
-def till_lookup(request):
-    """Live search at the till (htmx, by POST: a number typed never goes in an address).
-    A full mobile number of another store's customer shows only a masked name and tier."""
-    text = TillLookupForm(request.POST).text()
+def _lookup(request, text: str) -> dict:
+    """The till search's context: the user's own customers by name, part of a mobile or
+    card number; for a full mobile number of another store's customer, only a masked name
+    and tier. ``exact``: the one own customer whose mobile or card number is ``text``."""
     search = serving.till_search(request.user, _till_store(request), text)
     elsewhere = search.elsewhere
-    context = {
+    try:
+        mobile = normalise_mobile(text)
+    except ValidationError:
+        mobile = None
+    key = text.strip().lower()
+    matches = [c for c in search.results if (mobile and c.mobile == mobile) or (c.card_number or "").lower() == key]
+    return {
         "q": text,
         "results": search.results,
         "elsewhere": elsewhere,
         "limited": search.limited,
         "elsewhere_token": serving.elsewhere_token(elsewhere, request.user) if elsewhere else "",
+        "exact": matches[0] if len(matches) == 1 else None,
     }
-    return render(request, "customers/_till_results.html", context)
+
+
+@till_required
+@require_POST
+def till_lookup(request):
+    """Live search at the till (htmx, by POST: a number typed never goes in an address)."""
+    return render(request, "customers/_till_results.html", _lookup(request, TillLookupForm(request.POST).text()))
+
+
+@till_required
+@require_POST
+def till_open(request):
+    """Enter in the till search (or a scanned card: digits, then Enter): an exact mobile
+    or card number of the user's own customer opens the sale; anything else shows the
+    matches, as typing does."""
+    found = _lookup(request, TillLookupForm(request.POST).text())
+    if found["exact"] is not None:
+        return redirect(_sale_url(found["exact"], False, token=uuid.uuid4()))
+    return render(request, "customers/till.html", {"store": _till_store(request), **found})
 
 
 def _sale_customer(request, store) -> tuple[Customer | None, str]:
@@ -66,61 +99,84 @@ def _sale_customer(request, store) -> tuple[Customer | None, str]:
     return None, ""
 
 
+def _sale_token(request) -> uuid.UUID | None:
+    """The sale's token from the address: the idempotency key its form is recorded with,
+    so a page the browser brings back (Back, a reload) resubmits the same key."""
+    try:
+        return uuid.UUID(request.GET.get("t", ""))
+    except ValueError:
+        return None
+
+
 @till_required
 def sale(request):
     store = _till_store(request)
     customer, serve_token = _sale_customer(request, store)
     is_new = customer is None and request.GET.get("new") == "1"
-    form = SaleForm(request.POST or None)
+    token = _sale_token(request)
+    if request.method == "GET" and token is None:
+        return redirect(_same_sale(request, reverse("customers:sale"), uuid.uuid4()))
+    form = SaleForm(request.POST or None, initial={"idempotency_key": token})
     lines = LineFormSet(request.POST or None, prefix="lines")
     capture = CaptureForm(request.POST or None, prefix="new") if is_new else None
-
     if request.method == "POST":
-        valid = form.is_valid() & lines.is_valid() & (capture.is_valid() if capture else True)
-        if valid:
-            line_data = [LineData(**f.cleaned_data) for f in lines.forms if f.cleaned_data]
-            try:
-                purchase, created = checkout(
-                    store=store,
-                    clerk=request.user,
-                    lines=line_data,
-                    customer=customer,
-                    new_customer=capture.customer_fields() if capture else None,
-                    receipt_number=form.cleaned_data["receipt_number"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    note=form.cleaned_data["note"],
-                )
-            except DuplicateCustomer as exc:
-                # Never a second file for one mobile: switch the sale to the existing
-                # customer and let the clerk confirm; the lines typed are kept. Another
-                # store's customer is served only with their SMS code.
-                if not Customer.objects.visible_to(request.user).filter(pk=exc.customer.pk).exists():
-                    capture.add_error(
-                        "mobile",
-                        _(
-                            "This mobile number belongs to a customer of another store: look it up at the till to serve them."
-                        ),
-                    )
-                    return _render_sale(request, store, None, form, lines, capture)
-                messages.warning(
-                    request,
-                    _(
-                        "This mobile number already belongs to %(name)s: the sale is now for that customer. Check and submit again."
-                    )
-                    % {"name": exc.customer.masked_name()},
-                )
-                return _render_sale(request, store, exc.customer, form, lines, None, switched=True)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                if not created:
-                    messages.info(request, _("This sale was already recorded; here is its receipt."))
-                return redirect("customers:purchase", pk=purchase.pk)
+        return _record_sale(request, store, customer, form, lines, capture, serve_token)
     return _render_sale(request, store, customer, form, lines, capture, serve_token=serve_token)
+
+
+def _record_sale(request, store, customer, form, lines, capture, serve_token):
+    """The POST of the sale form: the receipt, or the form again with what to mend."""
+    form_valid = form.is_valid()
+    recorded = recorded_sale(form.cleaned_data.get("idempotency_key"))
+    if recorded is not None:
+        # The token was used: Back and submit again (even with the lines gone) records nothing.
+        messages.info(request, _("This sale was already recorded; here is its receipt."))
+        return redirect("customers:purchase", pk=recorded.pk)
+    if not (form_valid & lines.is_valid() & (capture.is_valid() if capture else True)):
+        return _render_sale(request, store, customer, form, lines, capture, serve_token=serve_token)
+    try:
+        purchase, created = checkout(
+            store=store,
+            clerk=request.user,
+            lines=[LineData(**f.cleaned_data) for f in lines.forms if f.cleaned_data],
+            customer=customer,
+            new_customer=capture.customer_fields() if capture else None,
+            receipt_number=form.cleaned_data["receipt_number"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            note=form.cleaned_data["note"],
+        )
+    except DuplicateCustomer as exc:
+        return _duplicate_mobile(request, store, exc.customer, form, lines, capture)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_sale(request, store, customer, form, lines, capture, serve_token=serve_token)
+    if not created:
+        messages.info(request, _("This sale was already recorded; here is its receipt."))
+    return redirect("customers:purchase", pk=purchase.pk)
+
+
+def _duplicate_mobile(request, store, existing, form, lines, capture):
+    """Never a second file for one mobile: switch the sale to the existing customer and
+    let the clerk confirm; the lines typed are kept. Another store's customer is served
+    only with their SMS code."""
+    if not Customer.objects.visible_to(request.user).filter(pk=existing.pk).exists():
+        capture.add_error(
+            "mobile",
+            _("This mobile number belongs to a customer of another store: look it up at the till to serve them."),
+        )
+        return _render_sale(request, store, None, form, lines, capture)
+    messages.warning(
+        request,
+        _("This mobile number already belongs to %(name)s: the sale is now for that customer. Check and submit again.")
+        % {"name": existing.masked_name()},
+    )
+    return _render_sale(request, store, existing, form, lines, None, switched=True)
 
 
 def _render_sale(request, store, customer, form, lines, capture, switched=False, serve_token=""):
     serving_elsewhere = bool(serve_token)
+    token = _sale_token(request) or form["idempotency_key"].value()
+    here = not switched  # a switched sale is for the customer the mobile belongs to
     context = {
         "serving_elsewhere": serving_elsewhere,
         "store": store,
@@ -129,19 +185,55 @@ def _render_sale(request, store, customer, form, lines, capture, switched=False,
         "lines": lines,
         "capture": capture,
         "switched": switched,
+        "recorded": Purchase.objects.filter(idempotency_key=token, store=store).first()
+        if request.method == "GET"
+        else None,
         "panels": hooks.panels("till_panels", request, customer) if customer and not serving_elsewhere else [],
-        "action": _sale_url(customer, capture is not None, serve_token),
+        "action": _same_sale(request, reverse("customers:sale"), token)
+        if here
+        else _sale_url(customer, False, serve_token, token),
+        "quote_url": _same_sale(request, reverse("customers:sale_quote"))
+        if here
+        else _sale_url(customer, False, serve_token, name="customers:sale_quote"),
+        "quick_picks": quick_picks(store),
     }
     return render(request, "customers/sale.html", context)
 
 
-def _sale_url(customer, is_new, serve_token="") -> str:
-    url = reverse("customers:sale")
+SALE_KEYS = ("customer", "serve", "new")  # what says whom a sale is for; nothing else is carried over
+
+
+def _same_sale(request, path: str, token: uuid.UUID | None = None) -> str:
+    """``path`` for the same customer as this request (its query), with ``token``."""
+    query = {key: request.GET[key] for key in SALE_KEYS if request.GET.get(key)}
+    if token is not None:
+        query["t"] = str(token)
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _sale_url(customer, is_new, serve_token="", token=None, name="customers:sale") -> str:
+    query = {}
     if serve_token:
-        return f"{url}?{urlencode({'serve': serve_token})}"
-    if customer is not None:
-        return f"{url}?customer={customer.pk}" if customer.pk else url
-    return f"{url}?new=1" if is_new else url
+        query["serve"] = serve_token
+    elif customer is not None and customer.pk:
+        query["customer"] = customer.pk
+    elif customer is None and is_new:
+        query["new"] = 1
+    if token is not None:
+        query["t"] = str(token)
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+@till_required
+@require_POST
+def sale_quote(request):
+    """The live total (htmx): the lines typed so far, priced as the sale would be."""
+    customer, _serve = _sale_customer(request, _till_store(request))
+    if customer is None and request.GET.get("new") == "1":
+        customer = Customer(tier=Tier.C)  # a new customer's first sale, not saved
+    lines = LineFormSet(request.POST, prefix="lines")
+    typed = [LineData(**f.cleaned_data) for f in lines.forms if f.is_valid() and f.cleaned_data]
+    return render(request, "customers/_sale_quote.html", {"quote": quote_sale(customer, typed), "customer": customer})
 
 
 @staff_required()
@@ -193,6 +285,9 @@ def customer_detail(request, pk):
         "contacts": contacts,
         "contact_form": ContactForm(),
         "share_stores": Store.objects.filter(is_active=True).exclude(pk=customer.home_store_id),
+        "consents": consent.history(customer)[:20],
+        "can_record_consent": customer.consent_recordable_by(request.user),
+        "change_log": changes.change_log(customer, request.user),
         "panels": hooks.panels("customer_panels", request, customer),
     }
     return render(request, "customers/detail.html", context)
@@ -205,12 +300,7 @@ def customer_edit(request, pk):
     if form.changes_identity() and not customer.identity_editable_by(request.user):
         raise PermissionDenied  # home store, consent and mobile: the home store's manager or head office
     if request.method == "POST" and form.is_valid():
-        customer = form.save(commit=False)
-        if form.cleaned_data.get("id_number"):
-            customer.set_id_number(form.cleaned_data["id_number"])
-        if "marketing_consent" in form.changed_data:
-            customer.marketing_opt_out_at = None if customer.marketing_consent else customer.updated_at
-        customer.save()
+        customer = changes.save_edit(form, by=request.user)
         messages.success(request, _("Customer %(name)s saved.") % {"name": customer.name})
         return redirect(customer)
     return render(request, "customers/form.html", {"form": form, "title": customer.name, "customer": customer})

@@ -8,10 +8,11 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import hooks
-        from loyalty import demo, jobs, panels, receivers_import, services  # noqa: F401  (jobs register themselves)
+        from loyalty import demo, jobs, panels, preview, receivers_import, services  # noqa: F401  (jobs register themselves)
 
         hooks.register("purchase_recorded", services.on_purchase_recorded, order=10)
         hooks.register("discount_rate", services.discount_rate)
+        hooks.register("sale_preview", preview.sale_preview)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("till_panels", panels.till_panel)
         hooks.register("receipt_panels", panels.receipt_panel)

@@ -94,7 +94,7 @@ def test_it_serves_with_the_code_and_shares_after_a_paid_sale(client_for, clerk_
     client = client_for(clerk_b)
     url = serve(client)
     assert "13900000001" not in url and "serve=" in url
-    page = client.get(url)
+    page = client.get(url, follow=True)
     body = page.content.decode()
     assert page.status_code == 200 and "王*" in body and "王芳" not in body
     response = client.post(page.context["action"], sale_post())
@@ -107,7 +107,7 @@ def test_it_serves_with_the_code_and_shares_after_a_paid_sale(client_for, clerk_
 
 def test_it_shares_nothing_after_a_zero_sale(client_for, clerk_b, customer_a):
     client = client_for(clerk_b)
-    page = client.get(serve(client))
+    page = client.get(serve(client), follow=True)
     client.post(page.context["action"], sale_post(lines=[("赠品", "0", 1)]))
     assert Purchase.objects.get().total == 0
     assert not CustomerStoreShare.objects.exists()
@@ -178,7 +178,7 @@ def test_it_does_not_accept_the_lookup_by_get(client_for, clerk_b, customer_a):
 
 def test_it_fixes_the_form_address_for_a_served_customer(client_for, clerk_b, customer_a):
     client = client_for(clerk_b)
-    page = client.get(serve(client))
+    page = client.get(serve(client), follow=True)
     assert "?serve=" in page.context["action"] and "customer=" not in page.context["action"]
 
 
@@ -293,7 +293,7 @@ class TestIdentityFields:
 
 def test_it_keys_each_sale_once(client_for, clerk_b, customer_a):
     client = client_for(clerk_b)
-    page = client.get(serve(client))
+    page = client.get(serve(client), follow=True)
     data = sale_post(key=uuid.uuid4())
     client.post(page.context["action"], data)
     client.post(page.context["action"], data)
