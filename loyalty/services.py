@@ -22,6 +22,7 @@ from loyalty.points import (
     PointsError,
     ReversalResult,
     adjust_points,
+    earn_for_new_purchase,
     earn_for_purchase,
     earn_points,
     expire_points,
@@ -55,6 +56,7 @@ __all__ = [
     "check_eligibility",
     "current_rules",
     "discount_rate",
+    "earn_for_new_purchase",
     "earn_for_purchase",
     "earn_points",
     "enter_application",
@@ -89,7 +91,7 @@ def on_purchase_recorded(purchase) -> None:
     transaction, customer row locked): earn points, then check the tier rules."""
     from django.utils import timezone
 
-    earn_for_purchase(purchase)
+    earn_for_new_purchase(purchase)
     check_eligibility(
         purchase.customer, timezone.localdate(purchase.purchased_at), by=purchase.clerk, purchase=purchase
     )

@@ -5,12 +5,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
+from crm.db import insert_unless_conflict
 from customers.models import Customer, Purchase, Tier
 from loyalty.models import (
     UPGRADE_TIERS,
@@ -205,10 +206,14 @@ def check_eligibility(
     Runs under the customer's row lock (taken here; the purchase already holds it), so
     two purchases at once open one application; a partial unique index backs that up.
     """
-    with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    with transaction.atomic(savepoint=False):
+        if purchase is None or purchase.customer is not customer:
+            customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        # else: record_purchase holds the lock and has just written the totals.
         evaluation = evaluate_tier(customer, on, purchase=purchase)
         eligible = evaluation.eligible_tier
+        if tier_rank(eligible) <= tier_rank(customer.tier) and purchase is not None:
+            return None  # the sale asks for nothing back: no look-up of the open application
         open_application = CardApplication.objects.open().filter(customer=customer).first()
         if tier_rank(eligible) <= tier_rank(customer.tier):
             return open_application
@@ -235,10 +240,8 @@ def check_eligibility(
             purchase=purchase,
             created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         )
-        try:
-            with transaction.atomic():
-                application.save()
-        except IntegrityError:
+        if not insert_unless_conflict(application):
+            # The daily check (which takes no customer lock) opened one meanwhile.
             return CardApplication.objects.open().filter(customer=customer).first()
         _add_event(
             application,
