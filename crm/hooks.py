@@ -223,6 +223,15 @@ def schedule_callback(customer, *, purpose, due_date, assignee, store, note="", 
 
 
 @declare
+def schedule_callbacks(calls) -> int:
+    """Put many ad-hoc calls on worklists at once: ``calls`` is a list of dicts holding
+    ``schedule_callback``'s arguments (``customer``, ``purpose``, ``due_date``,
+    ``assignee``, ``store``, ``key``, optional ``note`` and ``channel``); a key already on a
+    worklist is skipped. Returns how many were added (each provider is called; the
+    distributors' daily service-rhythm job uses it)."""
+
+
+@declare
 def seed_demo(*, rng, today, stores, staff, customers) -> None:
     """Add the app's demo data (``manage.py seed_demo``), after stores, staff, customers
     and their sales exist."""

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "loyalty",
     "followups",
     "complaints",
+    "distributors",
     "reports",
     "marketing",
 ]
@@ -287,6 +288,14 @@ CELERY_BEAT_SCHEDULE["complaints-escalate-hourly"] = {
     "schedule": crontab(minute=5),
 }
 
+# --- distributors ---
+# Code of the store the dealers' customer files belong to (not a shop: no clerk sees it).
+KEDANG_DISTRIBUTORS_STORE = env.str("KEDANG_DISTRIBUTORS_STORE", default="DIST")
+if not 0 < len(KEDANG_DISTRIBUTORS_STORE) <= 16:
+    raise ImproperlyConfigured("KEDANG_DISTRIBUTORS_STORE must be a store code of 1 to 16 characters")
+# Greetings and gifts for important and major accounts are due this many days before a holiday.
+KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE = _int("KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE", 7)
+
 # --- spreadsheets ---
 # Upload limit for customer workbooks, and how big their unpacked parts may add up to
 # (zip bombs are refused before anything is read).
@@ -310,6 +319,8 @@ KEDANG_SERVE_SALE_MINUTES = _int("KEDANG_SERVE_SALE_MINUTES", 60)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
+# The audit page flags staff who open more customer profiles than this in one hour.
+KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT = _int("KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT", 60)
 
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/new/", views.customer_create, name="create"),
     path("customers/<int:pk>/", views.customer_detail, name="detail"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("customers/<int:pk>/id-number/", views_privacy.id_number_show, name="id_number"),
     path("customers/<int:pk>/consent/", views_privacy.consent_record, name="consent"),
     path("privacy/notice/", views_privacy.privacy_notice, name="privacy_notice"),
     path("privacy/notice/<int:pk>/", views_privacy.privacy_notice, name="privacy_notice_version"),

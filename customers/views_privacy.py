@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from crm.access import get_visible_or_404, require_profile, staff_required
 from customers.models import Customer
-from customers.privacy import consent
+from customers.privacy import access_log, consent
 from customers.privacy.forms import ConsentForm
 from customers.privacy.models import PrivacyNotice
 
@@ -41,3 +42,14 @@ def privacy_notice(request, pk=None):
     """The privacy notice, laid out for printing at the till."""
     notice = get_object_or_404(PrivacyNotice, pk=pk) if pk else PrivacyNotice.current()
     return render(request, "customers/privacy_notice.html", {"notice": notice})
+
+
+@staff_required()
+@require_POST
+def id_number_show(request, pk):
+    """The full ID-card number, for the home store's manager or head office; logged."""
+    customer = get_visible_or_404(Customer.objects, request.user, pk=pk)
+    if not customer.identity_editable_by(request.user):
+        raise PermissionDenied
+    number = access_log.id_number_disclosed(request.user, customer) if customer.id_number_encrypted else ""
+    return render(request, "customers/_id_number.html", {"number": number})

@@ -13,6 +13,7 @@ class FollowupsConfig(AppConfig):
 
         hooks.register("purchase_recorded", plans.on_purchase_recorded, order=20)
         hooks.register("schedule_callback", plans.schedule_callback)
+        hooks.register("schedule_callbacks", plans.schedule_callbacks)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)

@@ -15,6 +15,8 @@ class LoyaltyConfig(AppConfig):
         hooks.register("sale_preview", preview.sale_preview)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("till_panels", panels.till_panel)
+        hooks.register("customer_panels", panels.vouchers_panel)
+        hooks.register("till_panels", panels.vouchers_panel)
         hooks.register("receipt_panels", panels.receipt_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)

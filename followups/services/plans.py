@@ -109,6 +109,31 @@ def schedule_callback(
     return task
 
 
+def schedule_callbacks(calls: list[dict]) -> int:
+    """Many ad-hoc calls at once (hook ``schedule_callbacks``), for daily jobs of other
+    apps: each dict has the arguments of ``schedule_callback``; a ``key`` already on the
+    worklist is skipped by the unique index. Returns how many were added."""
+    tasks = [
+        FollowUpTask(
+            kind=TaskKind.ADHOC,
+            key=call["key"],
+            customer=call["customer"],
+            store=call["store"],
+            assignee=call["assignee"],
+            channel=call.get("channel", Channel.CALL),
+            purpose=str(call["purpose"])[:100],
+            script=call.get("note", ""),
+            due_date=call["due_date"],
+        )
+        for call in calls
+    ]
+    if not tasks:
+        return 0
+    before = FollowUpTask.objects.filter(key__in=[t.key for t in tasks]).count()
+    FollowUpTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    return FollowUpTask.objects.filter(key__in=[t.key for t in tasks]).count() - before
+
+
 def add_task(customer, *, channel, purpose, due_date, assignee, store, by, script="", token=None) -> FollowUpTask:
     """A task a manager adds to one customer's plan; ``token`` (from the form) makes a
     double submit create it once."""

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0002_audit_actor_index'),
-        ('customers', '0005_serve_codes'),
+        ('customers', '0006_products'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
