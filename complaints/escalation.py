@@ -52,28 +52,21 @@ def _due_breaches(complaint: Complaint, earlier: dict[int, Breach], now: dt.date
 def escalate(now: dt.datetime | None = None) -> dict:
     """Record and notify every breach due as of ``now``, in a fixed number of statements.
 
-    The overdue complaints are locked for the run, so two runs at once (the daily job and
-    the hourly task, two workers) take turns and the second finds the breaches recorded.
+    The complaints with a breach to record are locked and read again before it is
+    written, so two runs at once (the daily job and the hourly task, two workers) take
+    turns and the second finds the breaches recorded. A run with nothing new locks nothing.
     """
     now = now or timezone.now()
     second_after = dt.timedelta(hours=getattr(settings, "COMPLAINTS_SECOND_BREACH_HOURS", 24))
     counts = {"overdue": 0, "first_breaches": 0, "second_breaches": 0, "notifications": 0}
+    overdue = Complaint.objects.overdue(now).select_related("store", "customer").order_by("pk")
+    pending = _due(list(overdue), now, second_after)
+    counts["overdue"] = len(pending[0])
+    if not pending[1]:
+        return counts
     with transaction.atomic():
-        overdue = list(
-            Complaint.objects.overdue(now)
-            .select_related("store", "customer")
-            .select_for_update(of=("self",))
-            .order_by("pk")
-        )
-        counts["overdue"] = len(overdue)
-        earlier: dict[tuple[int, int], dict[int, Breach]] = {}
-        for breach in Breach.objects.filter(complaint__in=[c.pk for c in overdue]):
-            earlier.setdefault((breach.complaint_id, breach.round), {})[breach.level] = breach
-        new = []
-        for complaint in overdue:
-            new += _due_breaches(
-                complaint, earlier.get((complaint.pk, complaint.reopened_count), {}), now, second_after
-            )
+        locked = list(overdue.filter(pk__in={b.complaint.pk for b in pending[1]}).select_for_update(of=("self",)))
+        new = _due(locked, now, second_after)[1]
         if not new:
             return counts
         Breach.objects.bulk_create(new)
@@ -85,6 +78,17 @@ def escalate(now: dt.datetime | None = None) -> dict:
             )
         counts["notifications"] = _record_and_notify(new, now)
     return counts
+
+
+def _due(complaints: list[Complaint], now: dt.datetime, second_after) -> tuple[list[Complaint], list[Breach]]:
+    """``complaints`` and the breaches among them not recorded yet."""
+    earlier: dict[tuple[int, int], dict[int, Breach]] = {}
+    for breach in Breach.objects.filter(complaint__in=[c.pk for c in complaints]):
+        earlier.setdefault((breach.complaint_id, breach.round), {})[breach.level] = breach
+    new = []
+    for complaint in complaints:
+        new += _due_breaches(complaint, earlier.get((complaint.pk, complaint.reopened_count), {}), now, second_after)
+    return complaints, new
 
 
 def _text(breach: Breach) -> str:

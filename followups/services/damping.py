@@ -11,8 +11,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from customers.models import ContactOutcome
@@ -31,22 +31,22 @@ def apply_damping(day: dt.date) -> dict:
     # days. Bounds on completed_at itself, so its index is used.
     since, until = _day_start(day - dt.timedelta(days=7)), _day_start(day + dt.timedelta(days=1))
     recent = reached.filter(completed_at__gte=since, completed_at__lt=until)
-    # The n-th most recent reached callback of each candidate, beside today's balance.
-    nth = (
-        reached.filter(customer__in=recent.values("customer_id"))
-        .exclude(customer__cadence__quarterly_since__isnull=False)
+    # The n-th most recent reached callback of each candidate (no join to the customers:
+    # the week's callbacks drive the query).
+    quarterly = CustomerCadence.objects.filter(quarterly_since__isnull=False).values("customer_id")
+    nth = dict(
+        reached.filter(customer_id__in=recent.values("customer_id"))
+        .exclude(customer_id__in=quarterly)
         .annotate(
             place=Window(
                 RowNumber(), partition_by=F("customer_id"), order_by=[F("completed_at").desc(), F("id").desc()]
-            ),
-            balance=Coalesce(
-                Subquery(PointsAccount.objects.filter(customer=OuterRef("customer_id")).values("balance")), 0
-            ),
+            )
         )
         .filter(place=n)
-        .values_list("customer_id", "points_at_contact", "balance")
+        .values_list("customer_id", "points_at_contact")
     )
-    damped = sorted(customer_id for customer_id, oldest, balance in nth if balance <= oldest)
+    balances = dict(PointsAccount.objects.filter(customer_id__in=list(nth)).values_list("customer_id", "balance"))
+    damped = sorted(customer_id for customer_id, oldest in nth.items() if balances.get(customer_id, 0) <= oldest)
     if damped:
         with transaction.atomic():
             CustomerCadence.objects.bulk_create(
