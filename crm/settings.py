@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "distributors",
     "reports",
     "marketing",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -356,4 +358,21 @@ except InvalidOperation:
 CELERY_BEAT_SCHEDULE["marketing-send"] = {
     "task": "marketing.tasks.send_campaigns_task",
     "schedule": _int("KEDANG_MARKETING_SEND_EVERY", 300),
+}
+
+# --- api (POS API, keys, webhooks, POS export import) ---
+# Requests per minute per API key (a key may set its own); counted in the database, so
+# the limit holds across gunicorn workers and hosts.
+KEDANG_API_RATE_LIMIT = _int("KEDANG_API_RATE_LIMIT", 120)
+# Webhook deliveries: tries before giving up, first wait (doubling each time), timeout.
+KEDANG_WEBHOOK_MAX_ATTEMPTS = _int("KEDANG_WEBHOOK_MAX_ATTEMPTS", 8)
+KEDANG_WEBHOOK_BACKOFF_SECONDS = _int("KEDANG_WEBHOOK_BACKOFF_SECONDS", 30)
+KEDANG_WEBHOOK_TIMEOUT = _int("KEDANG_WEBHOOK_TIMEOUT", 10)
+# Plain http:// to 127.0.0.1 for webhook endpoints (tests, a local receiver); never in production.
+KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK = _bool("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
+if PRODUCTION and KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK:
+    raise ImproperlyConfigured("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK must be off in production")
+CELERY_BEAT_SCHEDULE["api-send-due-webhooks"] = {
+    "task": "api.tasks.send_due_webhooks_task",
+    "schedule": _int("KEDANG_WEBHOOK_SWEEP_EVERY", 30),
 }

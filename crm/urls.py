@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import v1
 from crm import views, views_audit
 
 urlpatterns = [
@@ -23,4 +24,6 @@ urlpatterns = [
     path("distributors/", include("distributors.urls")),
     path("reports/", include("reports.urls")),
     path("marketing/", include("marketing.urls")),
+    path("api/v1/", v1.api.urls),
+    path("pos/", include("api.urls")),
 ]

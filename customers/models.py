@@ -76,6 +76,11 @@ class CustomerQuerySet(models.QuerySet):
             return self.filter(home_store__in=stores)
         return self.filter(Q(home_store__in=stores) | Q(pk__in=shared))
 
+    def of_store(self, store) -> "CustomerQuerySet":
+        """What a clerk of ``store`` sees (the POS's API key acts for one store)."""
+        shared = list(CustomerStoreShare.objects.filter(store=store).values_list("customer_id", flat=True))
+        return self.filter(Q(home_store=store) | Q(pk__in=shared)) if shared else self.filter(home_store=store)
+
     def search(self, text: str) -> "CustomerQuerySet":
         """Name, mobile (any part of the digits) or card number."""
         text = (text or "").strip()

@@ -298,6 +298,7 @@ def checkout(
     new_customer: dict | None = None,
     receipt_number: str = "",
     note: str = "",
+    purchased_at: dt.datetime | None = None,
 ) -> tuple[Purchase, bool]:
     """The till's one write: capture the new customer (if any) and record the sale together.
 
@@ -305,7 +306,7 @@ def checkout(
     finds the key taken. A double click on "new customer + sale" finds the mobile taken
     by the first click and gets the first click's sale back, never a duplicate report.
     """
-    now = timezone.now()
+    now = purchased_at or timezone.now()
     reserved = "" if receipt_number.strip() else next_receipt_number(store, now)
     sale = {
         "purchased_at": now,

@@ -18,6 +18,7 @@ from distributors.models import (
     AccountChange,
     ChangeKind,
     DealerAccount,
+    Grade,
     PickUp,
     ServiceRhythm,
     Shipment,
@@ -37,7 +38,7 @@ def board(accounts) -> list[dict]:
     columns = {status: [] for status in Status.values}
     rows = accounts.select_related("customer", "account_manager__staff").order_by("status_since", "pk")
     for account in rows:
-        account.moves = [(s, g, Status(s).label, g and account.get_grade_display()) for s, g in allowed_moves(account)]
+        account.moves = [(s, g, Status(s).label, Grade(g).label if g else "") for s, g in allowed_moves(account)]
         columns[account.status].append(account)
     return [{"status": Status(code), "accounts": items} for code, items in columns.items()]
 

@@ -197,6 +197,15 @@ def section_form(section: str, account, data=None):
     return form
 
 
+class ReassignForm(forms.Form):
+    account_manager = ManagerChoiceField(label=_("Account manager"), queryset=None)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=500)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = managers_for(user)
+
+
 class ContractStepForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)

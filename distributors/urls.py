@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/move/", views.account_move, name="move"),
+    path("<int:pk>/reassign/", views.reassign, name="reassign"),
     path("<int:pk>/add/<slug:section>/", views.add_row, name="add"),
     path("<int:pk>/contracts/<int:contract>/<slug:step>/", views.contract_step, name="contract_step"),
     path("<int:pk>/shipments/<int:shipment>/arrived/", views.shipment_arrived, name="shipment_arrived"),
