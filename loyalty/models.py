@@ -55,14 +55,7 @@ class RuleVersion(models.Model):
 
     @classmethod
     def current(cls) -> "RuleVersion":
-        """The latest version with its rules, read in one query."""
-        latest = cls.objects.order_by("-number").values("pk")[:1]
-        rules = list(TierRule.objects.filter(version=models.Subquery(latest)).select_related("version"))
-        if not rules:
-            return cls.objects.prefetch_related("rules").order_by("-number").first()
-        version = rules[0].version
-        version._prefetched_objects_cache = {"rules": rules}
-        return version
+        return cls.objects.prefetch_related("rules").order_by("-number").first()
 
     def rule_for(self, tier: str) -> "TierRule | None":
         return next((rule for rule in self.rules.all() if rule.tier == tier), None)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,13 @@ def next_tier(tier: str) -> str | None:
 
 
 def current_rules() -> RuleVersion:
+    """The latest version with its rules, read in one query (at every sale)."""
+    latest = RuleVersion.objects.order_by("-number").values("pk")[:1]
+    rules = list(TierRule.objects.filter(version=Subquery(latest)).select_related("version"))
+    if rules:
+        version = rules[0].version
+        version._prefetched_objects_cache = {"rules": rules}
+        return version
     version = RuleVersion.current()
     if version is None:  # the data migration seeds v1; this covers a flushed database
         version = update_rules(
