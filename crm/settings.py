@@ -323,6 +323,12 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
 # The audit page flags staff who open more customer profiles than this in one hour.
 KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT = _int("KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT", 60)
+# A home store manager may download a customer's data this many days after head office approved it.
+KEDANG_RIGHTS_EXPORT_DAYS = _int("KEDANG_RIGHTS_EXPORT_DAYS", 7)
+# Customers with no purchase for this many years are listed for review (and erased by the
+# daily job, at most so many a day, once head office turns that on in the app).
+KEDANG_RETENTION_YEARS = _int("KEDANG_RETENTION_YEARS", 5)
+KEDANG_RETENTION_ERASE_PER_DAY = _int("KEDANG_RETENTION_ERASE_PER_DAY", 500)
 
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).

@@ -35,3 +35,13 @@ def sales_today(request):
         "heading": HEADINGS[profile.role],
         "purchases": purchases.select_related("customer", "store")[:20],
     }
+
+
+def rights_nav_links(request) -> list[tuple[str, str]]:
+    """Head office decides the customers' requests (export, erasure)."""
+    from django.urls import reverse
+
+    profile = staff_profile(request.user)
+    if profile is None or not profile.is_head_office:
+        return []
+    return [(reverse("customers:rights_requests"), _("Customers' requests"))]
