@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0003_account_roles"),
-        ("customers", "0007_consent_history"),
+        ("customers", "0009_retention_setting"),
     ]
 
     operations = [
