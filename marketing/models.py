@@ -69,6 +69,15 @@ class Campaign(models.Model):
         help_text=_("Gold and silver members get the message this many days before everyone else."),
     )
     holdout_percent = models.PositiveSmallIntegerField(_("control group (%)"), default=10)
+    voucher_type = models.ForeignKey(
+        "loyalty.VoucherType",
+        verbose_name=_("voucher with the message"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Each customer the message goes to gets one; {voucher} in the text is its code."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
