@@ -33,7 +33,6 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from api.models import PosImport
 from api.services import ApiRefusal, find_member, receipt_key
@@ -41,9 +40,8 @@ from crm.access import audit
 from crm.models import Role, Store
 from crm.xlsx import Sheet, write_workbook
 from customers.importing import safety, values
-from customers.importing.checking import workbook_closing
 from customers.importing.columns import CUSTOMER_COLUMNS, PURCHASE_COLUMNS, match_headers
-from customers.importing.reading import sheet_values
+from customers.importing.reading import Workbook
 from customers.importing.report import REASON_HEADER, ROW_HEADER
 from customers.importing.services import can_import_into
 from customers.models import Customer
@@ -107,12 +105,12 @@ def _rows(pos: PosImport) -> list[tuple]:
         return [tuple(row) for row in csv.reader(io.StringIO(text))]
     safety.check_workbook(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception:  # openpyxl raises many kinds of error on a damaged file
+        workbook = Workbook(path)
+    except Exception:  # calamine raises several kinds of error on a damaged file
         raise safety.FileRefused(_("This workbook could not be read; it may be damaged.")) from None
-    with workbook_closing(workbook):
+    with workbook:
         rows = []
-        for row in sheet_values(workbook[workbook.sheetnames[0]]):
+        for row in workbook.rows(workbook.sheetnames[0]):
             rows.append(tuple(row))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise safety.FileRefused(_("A daily export has at most %(n)s rows.") % {"n": MAX_ROWS})

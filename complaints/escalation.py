@@ -57,7 +57,7 @@ def escalate(now: dt.datetime | None = None) -> dict:
     turns and the second finds the breaches recorded. A run with nothing new locks nothing.
     """
     now = now or timezone.now()
-    second_after = dt.timedelta(hours=getattr(settings, "COMPLAINTS_SECOND_BREACH_HOURS", 24))
+    second_after = dt.timedelta(hours=settings.COMPLAINTS_SECOND_BREACH_HOURS)
     counts = {"overdue": 0, "first_breaches": 0, "second_breaches": 0, "notifications": 0}
     overdue = Complaint.objects.overdue(now).select_related("store", "customer").order_by("pk")
     pending = _due(list(overdue), now, second_after)

@@ -177,3 +177,21 @@ def month_activity(accounts, day: dt.date) -> dict:
     ).aggregate(n=Count("pk"), arrived=Count("pk", filter=Q(arrived_on__isnull=False)))
     shipments["on_the_way"] = shipments["n"] - shipments["arrived"]
     return {"first": first, "last": last, "pick_ups": pick_ups, "shipments": shipments}
+
+
+RENEWAL_DAYS = 90
+
+
+def contract_figures(accounts, today: dt.date) -> dict:
+    """Contracts waiting for head office's review, and signed ones ending within 90 days."""
+    from distributors.models import Contract, ContractStatus
+
+    return Contract.objects.filter(account__in=accounts).aggregate(
+        in_review=Count("pk", filter=Q(status=ContractStatus.IN_REVIEW)),
+        ending=Count(
+            "pk",
+            filter=Q(
+                status=ContractStatus.SIGNED, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=RENEWAL_DAYS)
+            ),
+        ),
+    )

@@ -257,6 +257,24 @@ class PaymentFilter(forms.Form):
     )
 
 
+class ContractFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *m.ContractStatus.choices], required=False
+    )
+    ending = forms.BooleanField(label=_("Ending within 90 days"), required=False)
+
+    def apply(self, contracts, today: dt.date):
+        if not self.is_valid():
+            return contracts
+        if self.cleaned_data["status"]:
+            contracts = contracts.filter(status=self.cleaned_data["status"])
+        if self.cleaned_data["ending"]:
+            contracts = contracts.filter(
+                status=m.ContractStatus.SIGNED, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=90)
+            )
+        return contracts
+
+
 class RhythmForm(forms.ModelForm):
     class Meta:
         model = m.ServiceRhythm

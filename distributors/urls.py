@@ -19,6 +19,7 @@ urlpatterns = [
     path("payments/", views_dash.payments, name="payments"),
     path("pick-ups/", views_dash.pick_ups, name="pick_ups"),
     path("shipments/", views_dash.shipments, name="shipments"),
+    path("contracts/", views_dash.contracts, name="contracts"),
     path("rhythm/", views_dash.rhythm, name="rhythm"),
     path("export/", views_dash.export, name="export"),
     path("import/", views_import.upload, name="import"),

@@ -64,7 +64,7 @@ class _Marker:
 
 
 def _card_format() -> str:
-    return getattr(settings, "LOYALTY_CARD_NUMBER_FORMAT", "{tier}{year}{seq:06d}")
+    return settings.LOYALTY_CARD_NUMBER_FORMAT
 
 
 def new_card_number(tier: str, store=None, on: dt.date | None = None) -> str:

@@ -27,6 +27,7 @@ LIST_URLS = [
     "distributors:pick_ups",
     "distributors:shipments",
     "distributors:export",
+    "distributors:contracts",
 ]
 
 

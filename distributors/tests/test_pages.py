@@ -110,7 +110,14 @@ def _fill(am, n):
 
 
 @pytest.mark.parametrize(
-    "name", ["distributors:board", "distributors:dashboard", "distributors:payments", "distributors:list"]
+    "name",
+    [
+        "distributors:board",
+        "distributors:dashboard",
+        "distributors:payments",
+        "distributors:list",
+        "distributors:contracts",
+    ],
 )
 def test_the_board_and_dashboards_take_the_same_queries_for_3_or_30_accounts(
     client_for, django_assert_max_num_queries, sales_manager, am_a, name
@@ -221,3 +228,33 @@ def test_a_shipment_cannot_arrive_before_it_left_and_bad_dates_are_refused(clien
     form = reverse("distributors:add", args=[account_a.pk, "shipment"])
     data = {"dispatched_on": "2026-03-05", "carrier": "顺丰", "arrived_on": "2026-03-01"}
     assert client_for(am_a).post(form, data).status_code == 200
+
+
+def test_contracts_waiting_for_review_and_ending_soon_are_counted_and_listed(client_for, am_a, account_a, account_b):
+    from django.utils import timezone
+
+    from distributors.models import Contract
+
+    today = timezone.localdate()
+    year = dt.timedelta(days=365)
+    Contract.objects.create(
+        account=account_a, number="A-1", key_terms="x", starts_on=today, ends_on=today + year, status="in_review"
+    )
+    Contract.objects.create(
+        account=account_a,
+        number="A-2",
+        key_terms="x",
+        starts_on=today - year,
+        ends_on=today + dt.timedelta(days=30),
+        status="signed",
+    )
+    Contract.objects.create(
+        account=account_b, number="B-1", key_terms="x", starts_on=today, ends_on=today + year, status="in_review"
+    )
+    client = client_for(am_a)
+    page = client.get(reverse("distributors:dashboard")).content.decode()
+    assert "等待总部审核: 1" in page and "90天内到期: 1" in page
+    in_review = client.get(reverse("distributors:contracts"), {"status": "in_review"}).content.decode()
+    assert "A-1" in in_review and "A-2" not in in_review and "B-1" not in in_review
+    ending = client.get(reverse("distributors:contracts"), {"ending": "on"}).content.decode()
+    assert "A-2" in ending and "A-1" not in ending

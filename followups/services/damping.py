@@ -16,7 +16,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from customers.models import ContactOutcome
-from followups.models import Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
+from followups.defaults import QUARTERLY_PURPOSE
+from followups.models import QUARTERLY_FROM_DAY, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
 from loyalty.models import PointsAccount
 
 REACHED = (ContactOutcome.SATISFIED, ContactOutcome.PROBLEM)
@@ -59,7 +60,7 @@ def apply_damping(day: dt.date) -> dict:
                 customer_id__in=damped,
                 kind=TaskKind.PLAN,
                 status=TaskStatus.PENDING,
-                rule__day_offset__lt=90,
+                rule__day_offset__lt=QUARTERLY_FROM_DAY,
             ).exclude(channel=Channel.SMS).update(status=TaskStatus.CANCELLED, note="quarterly cadence")
     planned = plan_quarterly_calls(day)
     return {"customers_damped": len(damped), "quarterly_calls": planned}
@@ -97,7 +98,7 @@ def plan_quarterly_calls(day: dt.date) -> int:
             store_id=last.store_id,
             assignee_id=last.assignee_id,
             channel=Channel.CALL,
-            purpose="季度回访",
+            purpose=QUARTERLY_PURPOSE,
             script=last.rule.script if last.rule_id else "",
             due_date=day,
         )
