@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from customers.models import ContactOutcome, Customer
+from followups import notes
 from followups.defaults import QUARTERLY_PURPOSE
 from followups.models import QUARTERLY_FROM_DAY, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
 
@@ -51,7 +52,7 @@ def apply_damping(day: dt.date) -> dict:
                 kind=TaskKind.PLAN,
                 status=TaskStatus.PENDING,
                 rule__day_offset__lt=QUARTERLY_FROM_DAY,
-            ).exclude(channel=Channel.SMS).update(status=TaskStatus.CANCELLED, note="quarterly cadence")
+            ).exclude(channel=Channel.SMS).update(status=TaskStatus.CANCELLED, note=notes.QUARTERLY)
         damped += 1
     planned = plan_quarterly_calls(day)
     return {"customers_damped": damped, "quarterly_calls": planned}
