@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from crm.models import Store
 from customers.models import Customer, Purchase, Tier
@@ -413,7 +412,7 @@ class Gift(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     points_price = models.PositiveIntegerField(_("points price"))
     stock = models.IntegerField(_("stock"), default=0)
-    is_active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
