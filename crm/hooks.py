@@ -212,6 +212,13 @@ def sale_preview(customer, total) -> dict | None:
 
 
 @declare
+def card_application_moved(application, status, by) -> None:
+    """A card application moved to ``status`` (loyalty's register step), inside that step's
+    transaction. Followups makes the next call the card pick-up call on approval, and on
+    the first notice sends the card-ready SMS and plans the second-notice call."""
+
+
+@declare
 def points_balances(customer_ids) -> dict[int, int] | None:
     """``{customer_id: points}`` for a chunk of customers being exported (first answer wins)."""
 

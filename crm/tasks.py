@@ -2,8 +2,10 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from crm.backup import back_up
 from crm.jobs import DailyJobsFailed, run_daily_jobs
 
 logger = logging.getLogger(__name__)
@@ -19,3 +21,9 @@ def run_daily_jobs_task(self, day: str | None = None, only: list[str] | None = N
     except DailyJobsFailed as exc:
         logger.error("daily jobs for %s: %s failed, retrying them", day, ", ".join(exc.failed))
         raise self.retry(kwargs={"day": day, "only": exc.failed}, exc=exc) from exc
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def backup_task() -> str:
+    """Beat's nightly backup (embedded setup); the same function ``manage.py backup`` runs."""
+    return str(back_up(settings.KEDANG_BACKUP_DIR, settings.KEDANG_BACKUP_KEEP))

@@ -10,11 +10,12 @@ class FollowupsConfig(AppConfig):
         from crm import hooks
         from followups import demo, jobs, panels  # noqa: F401  (registers the daily jobs)
         from followups import privacy as followups_privacy
-        from followups.services import outbox, plans
+        from followups.services import cards, outbox, plans
 
         hooks.register("purchase_recorded", plans.on_purchase_recorded, order=20)
         hooks.register("schedule_callback", plans.schedule_callback)
         hooks.register("schedule_callbacks", plans.schedule_callbacks)
+        hooks.register("card_application_moved", cards.on_card_application_moved)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
