@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from complaints import services as complaints
 from complaints.models import Category
-from customers.factories import buy
+from customers.tests.factories import buy
 from followups.models import FollowUpTask
 from loyalty.models import CardApplication
 
