@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from customers.models import ContactChannel, ContactLog, ContactOutcome, Purchase, PurchaseLine
+from followups import notes
 from followups.models import Channel, FollowUpTask, MessageStatus, OutboundMessage, TaskStatus
 from followups.services.messages import context_for, gifts_on_offer, loyalty_context_for, message_context, sms_text
 from followups.sms import SmsError, SmsMessage, get_backend
@@ -39,7 +40,7 @@ def queue_due_messages(day: dt.date) -> dict:
         channel=Channel.SMS, messages__isnull=True
     )
     cancelled += FollowUpTask.objects.filter(id__in=expired.values("id"), status=TaskStatus.PENDING).update(
-        status=TaskStatus.CANCELLED, note="too late to send"
+        status=TaskStatus.CANCELLED, note=notes.TOO_LATE
     )
     due = FollowUpTask.objects.due_on(day).filter(channel=Channel.SMS, messages__isnull=True)
     # The ids first, in one query, then each batch by primary key: "the next 500 due after
@@ -71,7 +72,7 @@ def queue_due_messages(day: dt.date) -> dict:
         )
         queued += len(sending)
         cancelled += FollowUpTask.objects.filter(id__in=blocked, status=TaskStatus.PENDING).update(
-            status=TaskStatus.CANCELLED, note="no SMS consent or invalid number"
+            status=TaskStatus.CANCELLED, note=notes.NO_SMS
         )
     return {"messages_queued": queued, "sms_tasks_cancelled": cancelled}
 
