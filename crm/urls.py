@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from crm import views
 
+handler400 = "crm.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

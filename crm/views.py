@@ -14,6 +14,12 @@ from crm.models import Role, Store
 from customers.models import Purchase
 
 
+def bad_request(request, exception=None):
+    """400 for a parameter that does not parse (``crm.params.BadParameter``), in the user's language."""
+    parameter = getattr(exception, "name", "")
+    return render(request, "400.html", {"parameter": parameter}, status=400)
+
+
 @login_required
 def home(request):
     profile = require_profile(request.user)

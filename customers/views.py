@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from crm import hooks
 from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
 from crm.models import Role
+from crm.params import flag_param, id_param, page_param, text_param
 from customers.forms import CaptureForm, ContactForm, CustomerFilterForm, CustomerForm, LineFormSet, SaleForm
 from customers.models import ContactLog, Customer, Purchase, PurchaseLine
 from customers.services import DuplicateCustomer, LineData, capture_customer, checkout, find_by_mobile
@@ -36,7 +37,7 @@ def till(request):
 def till_lookup(request):
     """Live search at the till (htmx): the user's own customers by name, mobile or card
     number; plus, for a full mobile number, the one chain-wide match, masked."""
-    text = request.GET.get("q", "").strip()
+    text = text_param(request.GET, "q", max_length=100)
     results, elsewhere = [], None
     if text:
         visible = Customer.objects.visible_to(request.user)
@@ -54,11 +55,13 @@ def till_lookup(request):
 def _sale_customer(request) -> Customer | None:
     """The customer a sale is for: one the user sees, or an exact mobile match the
     customer gave at the till (they are standing there)."""
-    if request.GET.get("customer"):
-        return get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"])
-    if request.GET.get("mobile"):
+    customer_id = id_param(request.GET, "customer")
+    if customer_id is not None:
+        return get_visible_or_404(Customer.objects, request.user, pk=customer_id)
+    mobile = text_param(request.GET, "mobile", max_length=40)
+    if mobile:
         try:
-            customer = find_by_mobile(normalise_mobile(request.GET["mobile"]))
+            customer = find_by_mobile(normalise_mobile(mobile))
         except ValidationError:
             customer = None
         if customer is None:
@@ -71,7 +74,7 @@ def _sale_customer(request) -> Customer | None:
 def sale(request):
     store = _till_store(request)
     customer = _sale_customer(request)
-    is_new = customer is None and request.GET.get("new") == "1"
+    is_new = customer is None and flag_param(request.GET, "new") is True
     form = SaleForm(request.POST or None)
     lines = LineFormSet(request.POST or None, prefix="lines")
     capture = CaptureForm(request.POST or None, prefix="new") if is_new else None
@@ -136,7 +139,7 @@ def _sale_url(customer, is_new) -> str:
 def customer_list(request):
     filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user)).select_related("home_store")
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
+    page = Paginator(customers, 25).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "customers/list.html", {"filters": filters, "page": page, "query": query.urlencode()})

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm.access import export_required, get_visible_or_404, require_profile
 from crm.models import Store
+from crm.params import flag_param, text_param
 from crm.xlsx import xlsx_response
 from customers.exporting import customer_rows, export_headers
 from customers.forms import CustomerFilterForm
@@ -31,7 +32,7 @@ EXPORT_FILTERS = ("q", "store", "tier", "last_from", "last_to")
 @export_required
 def customer_export(request):
     """The customer list, with the filters it was showing, as a workbook."""
-    filters = {k: request.GET.get(k, "") for k in EXPORT_FILTERS}
+    filters = {k: text_param(request.GET, k) for k in EXPORT_FILTERS}
     customers = CustomerFilterForm(request.GET, user=request.user).filter(Customer.objects.visible_to(request.user))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
@@ -104,7 +105,7 @@ def import_confirm(request, pk: int):
     job = _job(request, pk)
     if not services.can_import_into(request.user, job.store):
         raise PermissionDenied
-    if not services.confirm(job, request.user, file_wins=request.POST.get("file_wins") == "1"):
+    if not services.confirm(job, request.user, file_wins=flag_param(request.POST, "file_wins") is True):
         messages.info(request, _("This import was already confirmed."))
     return redirect("spreadsheets:import_detail", pk=job.pk)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from complaints import analysis as complaint_analysis
 from complaints.models import Complaint
 from crm.access import head_office_required, require_profile
+from crm.params import page_param
 from customers.models import ChurnReason
 from reports import charts
 from reports.figures import ratio
@@ -409,7 +410,7 @@ def evaluation(request):
     if response := export_response(request, [summary], "evaluation"):
         return response
 
-    page = max(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 1)
+    page = page_param(request.GET)
     chunk = list(facts[(page - 1) * PAGE : page * PAGE + 1])
     customers = Table("customers", _("Customers"), CUSTOMER_HEADERS, [_customer_row(f) for f in chunk[:PAGE]])
     query = request.GET.copy()
