@@ -28,6 +28,7 @@ from complaints.models import Complaint, ComplaintEvent, EventKind, ProductRetur
 from crm.access import audit
 from customers.models import Customer, Purchase, PurchaseLine
 from customers.services import adjust_cumulative_spend
+from loyalty import vouchers
 from loyalty.services import reverse_purchase_points
 
 CENT = Decimal("0.01")
@@ -147,6 +148,9 @@ def record_return(
             product_return.points_reversed = result.points_reversed
             product_return.points_unrecovered = result.points_unrecovered
             product_return.save(update_fields=["points_reversed", "points_unrecovered"])
+        if not any(remaining.values()) and kind == ReturnKind.RETURN:
+            # The whole sale came back: a voucher it used is valid again (if not expired).
+            vouchers.give_back(purchase)
         if complaint is not None:
             ComplaintEvent.objects.create(
                 complaint=complaint, kind=EventKind.RETURN, by=by, text=describe(product_return, items)

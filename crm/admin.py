@@ -15,6 +15,7 @@ class StoreAdmin(admin.ModelAdmin):
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
+    fk_name = "user"
 
 
 admin.site.unregister(get_user_model())

@@ -42,6 +42,10 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Store manager")
     SUPERVISOR = "supervisor", _("Supervisor")
     HEAD_OFFICE = "head_office", _("Head office")
+    # Distributors (business accounts): an account manager (业务员) works their own
+    # accounts, a sales manager their team's. Neither sees a store's shoppers.
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
 
 
 class StaffProfile(models.Model):
@@ -60,6 +64,15 @@ class StaffProfile(models.Model):
         _("region"), max_length=50, blank=True, help_text=_("Supervisors see every store of this region.")
     )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    sales_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sales manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team",
+        help_text=_("For account managers: the sales manager whose team they are in."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")
@@ -95,6 +108,11 @@ class StaffProfile(models.Model):
         return self.role == Role.SUPERVISOR
 
     @property
+    def works_accounts(self) -> bool:
+        """Account managers, sales managers and head office work business accounts."""
+        return self.role in (Role.ACCOUNT_MANAGER, Role.SALES_MANAGER, Role.HEAD_OFFICE)
+
+    @property
     def can_write(self) -> bool:
         """Supervisors only read; everyone else works on the customers they see."""
         return self.role != Role.SUPERVISOR
@@ -111,6 +129,21 @@ def staff_profile(user) -> StaffProfile | None:
         return user.staff
     except StaffProfile.DoesNotExist:
         return None
+
+
+def account_team(user) -> list[int] | None:
+    """The users whose business accounts ``user`` works: an account manager themself, a
+    sales manager themself and their team; None for head office (everyone); [] otherwise."""
+    profile = staff_profile(user)
+    if profile is None:
+        return []
+    if profile.role == Role.HEAD_OFFICE:
+        return None
+    if profile.role == Role.ACCOUNT_MANAGER:
+        return [user.pk]
+    if profile.role == Role.SALES_MANAGER:
+        return [user.pk, *StaffProfile.objects.filter(sales_manager=user).values_list("user_id", flat=True)]
+    return []
 
 
 def staff_name(user) -> str:
@@ -138,7 +171,11 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Rate limits and the audit page count a person's events of a kind by time.
+            models.Index(fields=["actor", "action", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

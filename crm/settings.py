@@ -89,7 +89,9 @@ INSTALLED_APPS = [
     "loyalty",
     "followups",
     "complaints",
+    "distributors",
     "reports",
+    "marketing",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +288,14 @@ CELERY_BEAT_SCHEDULE["complaints-escalate-hourly"] = {
     "schedule": crontab(minute=5),
 }
 
+# --- distributors ---
+# Code of the store the dealers' customer files belong to (not a shop: no clerk sees it).
+KEDANG_DISTRIBUTORS_STORE = env.str("KEDANG_DISTRIBUTORS_STORE", default="DIST")
+if not 0 < len(KEDANG_DISTRIBUTORS_STORE) <= 16:
+    raise ImproperlyConfigured("KEDANG_DISTRIBUTORS_STORE must be a store code of 1 to 16 characters")
+# Greetings and gifts for important and major accounts are due this many days before a holiday.
+KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE = _int("KEDANG_DISTRIBUTORS_GIFT_DAYS_BEFORE", 7)
+
 # --- spreadsheets ---
 # Upload limit for customer workbooks, and how big their unpacked parts may add up to
 # (zip bombs are refused before anything is read).
@@ -294,9 +304,56 @@ KEDANG_IMPORT_MAX_UNPACKED_BYTES = _int("KEDANG_IMPORT_MAX_UNPACKED_BYTES", 400 
 # The spreadsheet code lives inside the customers app but keeps its own catalogue.
 LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / "customers" / "importing" / "locale"]
 
+# --- personal data (PIPL): serving another store's customer, lookups ---
+# Full mobile-number lookups at the till, per clerk and hour (each one is logged).
+KEDANG_TILL_FULL_LOOKUPS_PER_HOUR = _int("KEDANG_TILL_FULL_LOOKUPS_PER_HOUR", 30)
+# The SMS code that lets a store serve another store's customer: minutes valid, tries,
+# codes per clerk and per customer an hour; a verified code serves for this many minutes.
+KEDANG_SERVE_CODE_MINUTES = _int("KEDANG_SERVE_CODE_MINUTES", 10)
+KEDANG_SERVE_CODE_TRIES = _int("KEDANG_SERVE_CODE_TRIES", 3)
+KEDANG_SERVE_CODES_PER_CLERK_HOUR = _int("KEDANG_SERVE_CODES_PER_CLERK_HOUR", 10)
+KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR = _int("KEDANG_SERVE_CODES_PER_CUSTOMER_HOUR", 3)
+KEDANG_SERVE_SALE_MINUTES = _int("KEDANG_SERVE_SALE_MINUTES", 60)
+# Uploaded workbooks (ID numbers in plain text) and import reports: owner-only files,
+# deleted after this many days at the latest (a refused or finished upload at once).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
+# The audit page flags staff who open more customer profiles than this in one hour.
+KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT = _int("KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT", 60)
+
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).
 CELERY_BEAT_SCHEDULE["reports-refresh-hourly"] = {
     "task": "reports.tasks.refresh_today_task",
     "schedule": crontab(minute=_int("REPORTS_REFRESH_MINUTE", 35)),
+}
+
+# --- marketing ---
+from datetime import time as _time  # noqa: E402
+
+# Quiet hours (local time) in which no campaign message is handed to the outbox, and how
+# long before they begin sending stops (the outbox runs every KEDANG_SMS_OUTBOX_EVERY s).
+KEDANG_MARKETING_QUIET_HOURS = tuple(env.list("KEDANG_MARKETING_QUIET_HOURS", default=["21:00", "09:00"]))
+if len(KEDANG_MARKETING_QUIET_HOURS) != 2:
+    raise ImproperlyConfigured("KEDANG_MARKETING_QUIET_HOURS must be two times, e.g. 21:00,09:00")
+for _quiet in KEDANG_MARKETING_QUIET_HOURS:
+    try:
+        _time.fromisoformat(_quiet)
+    except ValueError:
+        raise ImproperlyConfigured(f"KEDANG_MARKETING_QUIET_HOURS: {_quiet!r} is not a time like 21:00") from None
+KEDANG_MARKETING_SEND_MARGIN = _int("KEDANG_MARKETING_SEND_MARGIN", 600)
+# At most this many campaign messages per customer in any 30 days (greetings and
+# after-sales messages do not count).
+KEDANG_MARKETING_MAX_PER_30_DAYS = _int("KEDANG_MARKETING_MAX_PER_30_DAYS", 4)
+KEDANG_MARKETING_HOLDOUT_PERCENT = _int("KEDANG_MARKETING_HOLDOUT_PERCENT", 10)
+# A purchase this many days after the message counts as the campaign's response.
+KEDANG_MARKETING_RESPONSE_DAYS = _int("KEDANG_MARKETING_RESPONSE_DAYS", 14)
+try:
+    KEDANG_SMS_PRICE_PER_PART = Decimal(env.str("KEDANG_SMS_PRICE_PER_PART", default="0.05"))
+except InvalidOperation:
+    raise ImproperlyConfigured("KEDANG_SMS_PRICE_PER_PART must be an amount in CNY, e.g. 0.05") from None
+CELERY_BEAT_SCHEDULE["marketing-send"] = {
+    "task": "marketing.tasks.send_campaigns_task",
+    "schedule": _int("KEDANG_MARKETING_SEND_EVERY", 300),
 }

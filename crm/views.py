@@ -1,17 +1,13 @@
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from crm import hooks
 from crm.access import require_profile
 from crm.celery import app as celery_app
-from crm.models import Role, Store
-from customers.models import Purchase
+from crm.models import Store
 
 
 def bad_request(request, exception=None):
@@ -23,21 +19,11 @@ def bad_request(request, exception=None):
 @login_required
 def home(request):
     profile = require_profile(request.user)
-    # A range on purchased_at and a plain store filter: both use the (store, purchased_at)
-    # index, where __date and the customer-sharing OR of visible_to scan a chain's sales.
-    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    purchases_today = Purchase.objects.counted().filter(
-        store__in=Store.objects.visible_to(request.user),
-        purchased_at__gte=start,
-        purchased_at__lt=start + dt.timedelta(days=1),
-    )
-    if profile.role == Role.CLERK:
-        purchases_today = purchases_today.filter(clerk=request.user)
     context = {
         "profile": profile,
         "stores": Store.objects.visible_to(request.user),
-        "purchases_today": purchases_today.select_related("customer", "store")[:20],
         "panels": hooks.panels("home_panels", request),
+        "sections": hooks.panels("home_sections", request),
     }
     return render(request, f"crm/home_{profile.role}.html", context)
 

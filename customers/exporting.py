@@ -34,6 +34,7 @@ EXPORT_FIELDS = (
     "last_purchase",
     "store",
     "clerk",
+    "data_consent",
 )
 CHUNK = 1000
 
@@ -86,4 +87,5 @@ def customer_rows(queryset, *, full_id_numbers: bool = False) -> Iterator[list]:
                 c.last_purchase_at.replace(microsecond=0) if c.last_purchase_at else None,
                 f"{c.home_store.code} {c.home_store.name}",
                 _clerk_name(c),
+                _("Yes") if c.data_consent_at and not c.consent_pending else "",
             ]

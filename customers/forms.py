@@ -1,11 +1,13 @@
 """Forms validate and normalise; they never write other models."""
 
+import contextlib
 import datetime as dt
 import uuid
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +163,8 @@ class CustomerForm(forms.ModelForm):
     mobile = MobileField(required=False)
     id_number = IdNumberField(help_text=_("Stored encrypted; shown masked. Leave empty to keep the current number."))
     data_consent = forms.BooleanField(label=_("The customer agrees that the store keeps their details"), required=False)
+    # Not a model field of the form: a change goes through the consent history.
+    marketing_consent = forms.BooleanField(label=_("accepts marketing messages"), required=False)
 
     class Meta:
         model = Customer
@@ -173,7 +177,6 @@ class CustomerForm(forms.ModelForm):
             "address",
             "birthday",
             "wedding_anniversary",
-            "marketing_consent",
             "preferred_call_time",
             "style",
             "colour",
@@ -196,12 +199,46 @@ class CustomerForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # Home store, mobile and marketing consent are changed only by the home store's manager
+    # or head office (Customer.identity_editable_by); the view refuses others with 403.
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["home_store"].queryset = Store.objects.visible_to(user)
+        stores = Store.objects.visible_to(user)
+        if self.instance.pk and self.instance.identity_editable_by(user):
+            stores = Store.objects.filter(Q(is_active=True) | Q(pk=self.instance.home_store_id))
+        elif self.instance.pk:  # a shared customer's own home store stays a valid choice
+            stores = stores | Store.objects.filter(pk=self.instance.home_store_id)
+        self.fields["home_store"].queryset = stores
         if self.instance.pk:
+            self.fields["marketing_consent"].initial = self.instance.marketing_consent
             self.fields.pop("data_consent")
             self.fields["id_number"].widget.attrs["placeholder"] = self.instance.masked_id_number()
+
+    def changes_identity(self) -> bool:
+        """Whether the posted data would change home store, mobile or marketing consent.
+
+        Read from the raw data before validation (validation writes onto the instance),
+        so an attempt is refused even when the value would not validate; a number typed
+        with spaces is the same number.
+        """
+        if not self.is_bound or not self.instance.pk:
+            return False
+
+        def raw(name):
+            return self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+
+        mobile = raw("mobile") or None
+        with contextlib.suppress(ValidationError):
+            mobile = normalise_mobile(mobile) if mobile else None
+        after = (str(raw("home_store") or ""), mobile, bool(raw("marketing_consent")))
+        customer = self.instance
+        return after != (str(customer.home_store_id), customer.mobile or None, customer.marketing_consent)
+
+    def _reverses_opt_out(self, data) -> bool:
+        """Ticking the box does not undo a TD opt-out: only a new recorded consent does."""
+        customer = self.instance
+        turning_on = customer.pk and data.get("marketing_consent") and not customer.marketing_consent
+        return bool(turning_on and (customer.marketing_opt_out_at or customer.consent_pending))
 
     def clean_mobile(self):
         mobile = self.cleaned_data.get("mobile") or None
@@ -213,6 +250,13 @@ class CustomerForm(forms.ModelForm):
         data = super().clean()
         if not self.instance.pk and not data.get("data_consent"):
             raise ValidationError(_("Without the customer's consent no file is kept."), code="no_consent")
+        if self._reverses_opt_out(data):
+            self.add_error(
+                "marketing_consent",
+                _(
+                    "The customer opted out or has not confirmed consent: record a new consent with the privacy notice instead."
+                ),
+            )
         if not data.get("mobile") and not self.instance.card_number:
             self.add_error("mobile", _("A customer needs a mobile number (or a card number)."))
         return data

@@ -133,6 +133,8 @@ class Customer(models.Model):
     marketing_consent = models.BooleanField(_("accepts marketing messages"), default=False)
     marketing_consent_at = models.DateTimeField(_("marketing consent changed"), null=True, blank=True)
     marketing_opt_out_at = models.DateTimeField(_("opted out of messages"), null=True, blank=True)
+    # Imported without a consent column: kept, but no marketing until a clerk confirms.
+    consent_pending = models.BooleanField(_("consent to be confirmed"), default=False)
 
     # Preferences and background.
     style = models.CharField(_("preferred style"), max_length=100, blank=True)
@@ -227,10 +229,28 @@ class Customer(models.Model):
             return f"{self.name[:1]}女士" if len(self.name) <= 3 else f"{self.name}女士"
         return self.name
 
+    def identity_editable_by(self, user) -> bool:
+        """Home store, mobile and consent: only the home store's manager or head office."""
+        profile = staff_profile(user)
+        if profile is None:
+            return False
+        return profile.is_head_office or (profile.is_manager and profile.store_id == self.home_store_id)
+
+    def consent_recordable_by(self, user) -> bool:
+        """Consent is recorded with the customer present: staff of the home store, or head office."""
+        profile = staff_profile(user)
+        if profile is None or not profile.can_write:
+            return False
+        return profile.is_head_office or profile.store_id == self.home_store_id
+
     @property
     def can_receive_sms(self) -> bool:
         return (
-            bool(self.mobile) and not self.mobile_invalid and self.marketing_consent and not self.marketing_opt_out_at
+            bool(self.mobile)
+            and not self.mobile_invalid
+            and self.marketing_consent
+            and not self.marketing_opt_out_at
+            and not self.consent_pending
         )
 
     def opt_out(self, when=None) -> None:
@@ -419,3 +439,5 @@ class ContactLog(models.Model):
 
 
 from customers.importing.models import ImportJob  # noqa: E402,F401
+from customers.privacy.models import ConsentRecord, PrivacyNotice, ServeCode  # noqa: E402,F401
+from customers.products.models import Product  # noqa: E402,F401

@@ -15,7 +15,8 @@ from crm import hooks
 from crm.access import audit
 from crm.models import Store
 from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
-from customers.signals import customer_captured, purchase_recorded
+from customers.privacy import consent
+from customers.signals import customer_captured
 
 CENT = Decimal("0.01")
 
@@ -44,6 +45,36 @@ class LineData:
     @property
     def total(self) -> Decimal:
         return money(self.unit_price * self.quantity)
+
+
+def member_discount(customer: Customer | None, subtotal: Decimal) -> tuple[Decimal, Decimal]:
+    """(rate, amount) of the member discount on ``subtotal``: the ``discount_rate`` hook's answer."""
+    rate = Decimal(hooks.first("discount_rate", customer, default=0)) if customer else Decimal(0)
+    return rate, money(subtotal * rate)
+
+
+@dataclass(frozen=True)
+class SaleQuote:
+    """What the till shows before saving: the same sums ``record_purchase`` will write."""
+
+    subtotal: Decimal
+    discount_rate: Decimal
+    discount: Decimal
+    total: Decimal
+    lines: int
+    preview: dict  # from the ``sale_preview`` hook: points earned, the next card after the sale
+
+
+def quote_sale(customer: Customer | None, lines: list[LineData]) -> SaleQuote:
+    """Read-only: the totals of a sale not yet recorded, for the live total at the till.
+
+    ``customer`` may be unsaved (a new customer captured with the sale).
+    """
+    subtotal = sum((line.total for line in lines), ZERO)
+    rate, discount = member_discount(customer, subtotal)
+    total = subtotal - discount
+    preview = hooks.first("sale_preview", customer, total, default=None) if customer is not None else None
+    return SaleQuote(subtotal, rate, discount, total, len(lines), preview or {})
 
 
 def find_by_mobile(mobile: str) -> Customer | None:
@@ -83,6 +114,7 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
     try:
         with transaction.atomic():
             customer.save()
+            consent.captured_records(customer, by=clerk, store=store)
             audit(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
             customer_captured.send(sender=Customer, customer=customer, by=clerk)
     except IntegrityError:
@@ -95,7 +127,11 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
 
 def share_with_store(customer: Customer, store: Store, by) -> None:
     if customer.home_store_id != store.pk:
-        CustomerStoreShare.objects.get_or_create(customer=customer, store=store, defaults={"shared_by": by})
+        _, created = CustomerStoreShare.objects.get_or_create(
+            customer=customer, store=store, defaults={"shared_by": by}
+        )
+        if created:
+            audit(by, "customer.shared.sale", customer, store=store)
 
 
 def next_receipt_number(store: Store, when: dt.datetime, skip: int = 0) -> str:
@@ -144,10 +180,7 @@ def record_purchase(
             return existing, False
 
         subtotal = sum((line.total for line in lines), ZERO)
-        rate = (
-            Decimal(hooks.first("discount_rate", customer, default=0)) if customer and not is_imported else Decimal(0)
-        )
-        discount = money(subtotal * rate)
+        rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
         purchase = Purchase(
             store=store,
             customer=customer,
@@ -204,8 +237,10 @@ def record_purchase(
             Customer.objects.filter(pk=customer.pk).update(**update)
             customer.refresh_from_db()
             purchase.customer = customer
-            share_with_store(customer, store, clerk)
-        purchase_recorded.send(sender=Purchase, purchase=purchase, created=True)
+            if purchase.total > 0:  # a ¥0 "sale" is no reason to open the file to a store
+                share_with_store(customer, store, clerk)
+        if customer is not None and not is_imported:
+            hooks.each("purchase_recorded", purchase)
     return purchase, True
 
 
@@ -218,13 +253,12 @@ def adjust_cumulative_spend(customer: Customer, amount: Decimal) -> None:
         customer.cumulative_spend = locked.cumulative_spend
 
 
-def set_marketing_consent(customer: Customer, accepted: bool, by) -> None:
-    now = timezone.now()
-    customer.marketing_consent = accepted
-    customer.marketing_consent_at = now
-    customer.marketing_opt_out_at = None if accepted else now
-    customer.save(update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"])
-    audit(by, "customer.marketing_consent", customer, store=customer.home_store, accepted=accepted)
+def recorded_sale(idempotency_key: uuid.UUID | None) -> Purchase | None:
+    """The sale already recorded with this key (the till form's token), if any: a key is
+    consumed by its first sale, and every later submit of it gets that sale back."""
+    if idempotency_key is None:
+        return None
+    return Purchase.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def checkout(
@@ -244,7 +278,7 @@ def checkout(
     tried, so a double click on "new customer + sale" neither duplicates the customer
     nor reports the mobile as taken.
     """
-    existing = Purchase.objects.filter(idempotency_key=idempotency_key).first()
+    existing = recorded_sale(idempotency_key)
     if existing is not None:
         return existing, False
     try:

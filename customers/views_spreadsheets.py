@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.access import export_required, get_visible_or_404, require_profile
+from crm.access import audit, export_required, get_visible_or_404, require_profile
 from crm.models import Store
 from crm.params import flag_param, text_param
 from crm.xlsx import xlsx_response
@@ -127,6 +127,7 @@ def import_report(request, pk: int):
         raise Http404
     suffix = _("report")
     name = f"{job.original_name.rsplit('.', 1)[0]}-{suffix}.xlsx"
+    audit(request.user, "report.downloaded", job, store=job.store, what="import_report")
     return FileResponse(job.report.open("rb"), as_attachment=True, filename=name)
 
 

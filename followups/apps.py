@@ -8,13 +8,14 @@ class FollowupsConfig(AppConfig):
 
     def ready(self):
         from crm import hooks
-        from customers.signals import purchase_recorded
         from followups import demo, jobs, panels  # noqa: F401  (registers the daily jobs)
-        from followups.services import plans
+        from followups.services import outbox, plans
 
-        purchase_recorded.connect(plans.on_purchase_recorded, dispatch_uid="followups.plan")
+        hooks.register("purchase_recorded", plans.on_purchase_recorded, order=20)
         hooks.register("schedule_callback", plans.schedule_callback)
+        hooks.register("schedule_callbacks", plans.schedule_callbacks)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
         hooks.register("seed_demo", demo.seed_demo)
+        hooks.register("send_transactional_sms", outbox.send_transactional)

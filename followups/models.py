@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.access import ScopedQuerySet
-from crm.models import Store
+from crm.access import ScopedQuerySet, store_scope
+from crm.models import Role, Store, account_team, staff_profile
 from customers.models import ContactLog, ContactOutcome, Customer, Purchase, Tier
 
 
@@ -104,8 +104,15 @@ class TaskStatus(models.TextChoices):
 
 
 class FollowUpTaskQuerySet(ScopedQuerySet):
-    # A task is the work of the store that owns it (where the purchase was made).
+    # A task is the work of the store that owns it (where the purchase was made); an
+    # account manager's tasks (business accounts) are theirs and their sales manager's.
     scope_field = "store"
+
+    def visible_to(self, user):
+        profile = staff_profile(user)
+        if profile is not None and profile.role in (Role.ACCOUNT_MANAGER, Role.SALES_MANAGER):
+            return self.filter(assignee_id__in=account_team(user))
+        return self.filter(store_scope(user, self.scope_field))
 
     def pending(self):
         return self.filter(status=TaskStatus.PENDING)

@@ -35,6 +35,9 @@ from followups.services import outbox, plans
 from followups.services.worklist import attach_glance, record_outcome, worklist
 
 manager_required = staff_required(Role.MANAGER, Role.HEAD_OFFICE)
+# Whoever has tasks on a worklist records their outcomes: store staff, and the account
+# managers whose business accounts get calls from the distributors' rhythm.
+worker_required = staff_required(Role.CLERK, Role.MANAGER, Role.HEAD_OFFICE, Role.ACCOUNT_MANAGER, Role.SALES_MANAGER)
 
 
 def complaint_url(task: FollowUpTask) -> str:
@@ -76,7 +79,7 @@ def task_detail(request, pk):
     )
 
 
-@writer_required
+@worker_required
 @require_POST
 def outcome(request, pk):
     task = get_visible_or_404(FollowUpTask.objects, request.user, pk=pk)

@@ -8,13 +8,15 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import hooks
-        from customers.signals import purchase_recorded
-        from loyalty import demo, jobs, panels, receivers_import, services  # noqa: F401  (jobs register themselves)
+        from loyalty import demo, jobs, panels, preview, receivers_import, services  # noqa: F401  (jobs register themselves)
 
-        purchase_recorded.connect(services.on_purchase_recorded, dispatch_uid="loyalty.on_purchase_recorded")
+        hooks.register("purchase_recorded", services.on_purchase_recorded, order=10)
         hooks.register("discount_rate", services.discount_rate)
+        hooks.register("sale_preview", preview.sale_preview)
         hooks.register("customer_panels", panels.customer_panel)
         hooks.register("till_panels", panels.till_panel)
+        hooks.register("customer_panels", panels.vouchers_panel)
+        hooks.register("till_panels", panels.vouchers_panel)
         hooks.register("receipt_panels", panels.receipt_panel)
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)

@@ -495,3 +495,6 @@ class TierBenefit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_benefit_display()} {self.tier}"
+
+
+from loyalty.voucher_models import Voucher, VoucherType  # noqa: E402,F401  (models of this app)

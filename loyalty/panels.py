@@ -68,6 +68,21 @@ def till_panel(request, customer):
     return "loyalty/panels/till.html", context
 
 
+def vouchers_panel(request, customer):
+    """The customer's vouchers that are valid today, on the profile and at the till."""
+    from loyalty import vouchers
+
+    profile = staff_profile(request.user)
+    if profile is None or not _visible(request, customer):
+        return None
+    store = profile.store or customer.home_store
+    usable = list(vouchers.usable(customer, store))
+    can_issue = profile.role in (Role.MANAGER, Role.HEAD_OFFICE)
+    if not usable and not can_issue:
+        return None
+    return "loyalty/panels/vouchers.html", {"customer": customer, "vouchers": usable, "can_issue": can_issue}
+
+
 def receipt_panel(request, purchase):
     customer = purchase.customer
     if customer is None or staff_profile(request.user) is None or not _visible(request, customer):

@@ -84,11 +84,9 @@ __all__ = [
 ]
 
 
-def on_purchase_recorded(sender, purchase, created=True, **kwargs) -> None:
-    """Receiver of ``customers.signals.purchase_recorded`` (inside the purchase's
+def on_purchase_recorded(purchase) -> None:
+    """Provider of the ``purchase_recorded`` hook (order 10, inside the purchase's
     transaction, customer row locked): earn points, then check the tier rules."""
-    if not created or purchase.customer_id is None or purchase.is_imported:
-        return
     from django.utils import timezone
 
     earn_for_purchase(purchase)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loyalty import views, views_admin
+from loyalty import views, views_admin, views_vouchers
 
 app_name = "loyalty"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("gifts/new/", views_admin.gift_edit, name="gift_create"),
     path("gifts/<int:pk>/edit/", views_admin.gift_edit, name="gift_edit"),
     path("benefits/", views_admin.benefits_matrix, name="benefits"),
+    path("vouchers/", views_vouchers.overview, name="vouchers"),
+    path("vouchers/types/new/", views_vouchers.type_edit, name="voucher_type_create"),
+    path("vouchers/types/<int:pk>/edit/", views_vouchers.type_edit, name="voucher_type_edit"),
+    path("customers/<int:pk>/vouchers/issue/", views_vouchers.issue, name="voucher_issue"),
 ]

@@ -14,7 +14,7 @@ from crm import hooks
 
 
 @pytest.fixture
-def scheduled(monkeypatch):
+def scheduled():
     """A stand-in for the follow-ups app's schedule_callback hook."""
     calls = []
 
@@ -22,13 +22,14 @@ def scheduled(monkeypatch):
         calls.append(dict(customer=customer, purpose=purpose, due_date=due_date, assignee=assignee, note=note, key=key))
         return SimpleNamespace(pk=len(calls) + 100)
 
-    monkeypatch.setitem(hooks._registry, "schedule_callback", [schedule_callback])
-    return calls
+    with hooks.override("schedule_callback", schedule_callback):
+        yield calls
 
 
 @pytest.fixture
-def no_followups(monkeypatch):
-    monkeypatch.setitem(hooks._registry, "schedule_callback", [])
+def no_followups():
+    with hooks.override("schedule_callback"):
+        yield
 
 
 def close(complaint, user):

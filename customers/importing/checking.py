@@ -118,9 +118,12 @@ class workbook_closing:
 
 
 def _refuse(job: ImportJob, message: str) -> ImportJob:
+    from customers.privacy.uploads import discard_upload
+
     job.status = ImportStatus.REFUSED
     job.message = message
     job.save(update_fields=["status", "message"])
+    discard_upload(job)  # a refused file is not kept (it may hold ID numbers in plain text)
     return job
 
 
@@ -148,11 +151,21 @@ def _find_header(rows: Iterator, columns: dict, needs: tuple, title: str):
     )
 
 
-def _raw(cells, width: int) -> list:
-    """The row's cells as JSON-ready values, to copy rejected rows into the report."""
+def mask_cell(value) -> str:
+    """An ID-card cell as staged and reported: never the whole number (PIPL), whether or
+    not it was valid. A masked number imports again as "no ID number"."""
+    text = str(value).strip()
+    return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}" if len(text) > 7 else "*" * len(text)
+
+
+def _raw(cells, width: int, secret: frozenset = frozenset()) -> list:
+    """The row's cells as JSON-ready values, to copy rejected rows into the report; the
+    cells at the ``secret`` positions (the ID-card column) masked."""
     out = []
-    for value in cells[:width]:
-        if value is None or isinstance(value, bool | int | float | str):
+    for i, value in enumerate(cells[:width]):
+        if i in secret and value not in (None, ""):
+            out.append(mask_cell(value))
+        elif value is None or isinstance(value, bool | int | float | str):
             out.append(value)
         else:
             out.append(str(value))
@@ -178,6 +191,7 @@ _STAGED = (
 def _stage_rows(job, sheet, rows, header_row, positions, width, check, done) -> int:
     """Check and stage the rows below the header, a batch at a time; returns rows read so far."""
     number = header_row
+    secret = frozenset(i for i, name in positions.items() if name == "id_number")
     while chunk := list(islice(rows, BATCH)):
         batch = []
         for cells in chunk:
@@ -198,7 +212,7 @@ def _stage_rows(job, sheet, rows, header_row, positions, width, check, done) -> 
                     checked.group_key,
                     checked.amount,
                     checked.data,
-                    _raw(cells, width),
+                    _raw(cells, width, secret),
                 )
             )
         bulk.insert_rows(ImportRow, _STAGED, batch)

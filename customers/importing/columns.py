@@ -88,6 +88,12 @@ CUSTOMER_COLUMNS: dict[str, tuple] = {
             "sms",
         ),
     ),
+    # The customer's consent to keep their data, as the store's paper form recorded it.
+    # Without this column (or with a blank) the customer's consent is to be confirmed.
+    "data_consent": (
+        pgettext_lazy("spreadsheet column", "Consent"),
+        ("同意", "顾客同意", "同意书", "授权", "授權", "顧客同意", "同意書", "consent", "data consent"),
+    ),
     "wedding_anniversary": (
         pgettext_lazy("spreadsheet column", "Wedding anniversary"),
         ("结婚纪念日", "結婚紀念日", "wedding anniversary", "anniversary"),

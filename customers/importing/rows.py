@@ -112,6 +112,7 @@ def check_customer_row(cells: dict) -> CheckedRow:
         "visit_count": _cell(row, labels["visit_count"], values.parse_count, cells.get("visit_count")) or 0,
         "tier": _cell(row, labels["tier"], values.parse_tier, cells.get("tier")),
         "messaging": _cell(row, labels["messaging"], values.parse_messaging, cells.get("messaging")),
+        "data_consent": _cell(row, labels["data_consent"], values.parse_consent, cells.get("data_consent")),
     }
     row.data = data
     row.mobile, row.card_number = mobile, card

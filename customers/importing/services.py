@@ -18,6 +18,7 @@ from crm.models import Store, staff_profile
 from customers.importing import checking, safety, writing
 from customers.importing.models import ImportJob, ImportStatus
 from customers.importing.safety import FileRefused
+from customers.privacy.uploads import discard_upload
 
 __all__ = ["FileRefused", "can_import_into", "check", "confirm", "run", "start_import"]
 
@@ -89,6 +90,7 @@ def cancel(job: ImportJob, user) -> bool:
     ).update(status=ImportStatus.CANCELLED)
     if cancelled:
         job.rows.all().delete()
+        discard_upload(job)
     job.refresh_from_db()
     return bool(cancelled)
 

@@ -223,6 +223,17 @@ def parse_tier(value) -> str | None:
     return result
 
 
+_CONSENT_WORDS = _words({"yes": ("同意", "已同意", "签字", "簽字", "已签", "已簽", *_YES), "no": ("不同意", *_NO)})
+
+
+def parse_consent(value) -> str | None:
+    """``"yes"``, ``"no"`` or None for a blank cell."""
+    result = _lookup(value, _CONSENT_WORDS)
+    if result is _UNKNOWN:
+        raise CellError(_("“%(value)s” is not a consent: write 是 or 否.") % {"value": text(value)})
+    return result
+
+
 def parse_messaging(value) -> str | None:
     """``"yes"``, ``"no"``, ``"opted_out"`` or None for a blank cell."""
     result = _lookup(value, _MESSAGING_WORDS)

@@ -32,6 +32,7 @@ from customers.importing import bulk
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
 from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
+from customers.privacy import consent
 from customers.services import LineData, next_receipt_number, record_purchase
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,8 @@ def _write_customers(ctx: _Context, pks: list[int]) -> None:
                     spent_in_history = history.get(("c", row.card_number), ZERO)
                 created.append((row, _new_customer(ctx, row, spent_in_history)))
 
-        bulk.insert_objects([customer for _row, (customer, _opening) in created])
+        bulk.insert_objects(new := [customer for _row, (customer, _opening) in created])
+        bulk.insert_objects(consent.imported_records(new, by=ctx.by, store=ctx.store, at=ctx.now))
         _open_balances(ctx, [(customer, opening) for _row, (customer, opening) in created])
         if created:
             customers_imported.send(
@@ -245,7 +247,7 @@ def _new_customer(ctx: _Context, row: _Staged, spent_in_history: Decimal) -> tup
     opening = max(ZERO, Decimal(data.get("cumulative_spend") or "0") - spent_in_history)
     last_purchase = dt.datetime.fromisoformat(data["last_purchase"]) if data.get("last_purchase") else None
     member_since = _date(data.get("member_since"))
-    messaging = data.get("messaging")
+    messaging, consented = data.get("messaging"), data.get("data_consent") == "yes"
     customer = Customer(
         home_store=ctx.store,
         clerk=ctx.clerk(data.get("clerk", "")),
@@ -262,12 +264,13 @@ def _new_customer(ctx: _Context, row: _Staged, spent_in_history: Decimal) -> tup
         # Only a date the file gives: an undated opening balance is not a visit today.
         last_purchase_at=last_purchase,
         member_since=member_since or (timezone.localdate(last_purchase) if last_purchase else None),
-        # The store kept this customer's data on its own file, with the customer's
-        # consent as the paper process required; the import records who brought it in.
-        data_consent_at=ctx.now,
-        data_consent_by=ctx.by,
-        marketing_consent=messaging == "yes",
-        marketing_consent_at=ctx.now if messaging in ("yes", "opted_out") else None,
+        # Consent only from the file's consent column; otherwise it is to be confirmed
+        # at the next visit, with no marketing until then (an opt-out always counts).
+        data_consent_at=ctx.now if consented else None,
+        data_consent_by=ctx.by if consented else None,
+        consent_pending=not consented,
+        marketing_consent=consented and messaging == "yes",
+        marketing_consent_at=ctx.now if messaging == "opted_out" or (consented and messaging == "yes") else None,
         marketing_opt_out_at=ctx.now if messaging == "opted_out" else None,
         source_channel=SourceChannel.IMPORT,
     )
@@ -486,6 +489,7 @@ def _finish(job: ImportJob) -> ImportJob:
     job.rejected_rows = ImportRow.objects.filter(job=job, status=RowStatus.REJECTED).count()
     job.failed_rows = ImportRow.objects.filter(job=job, status=RowStatus.FAILED).count()
     write_report(job)
+    job.file.delete(save=False)  # the upload holds ID numbers in plain text: gone once imported
     job.save()
     audit(
         job.confirmed_by or job.created_by,

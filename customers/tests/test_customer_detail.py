@@ -26,11 +26,12 @@ def test_it_records_a_contact(client_for, clerk_a, customer_a):
     assert contact.staff == clerk_a and contact.outcome == "not_reached" and contact.store == customer_a.home_store
 
 
-def test_it_edits_the_file_and_keeps_mobiles_unique(client_for, clerk_a, customer_a, store_a):
+def test_it_edits_the_file_and_keeps_mobiles_unique(client_for, manager_a, customer_a, store_a):
     other = Customer.objects.create(name="另一位", mobile="+8613700000000", home_store=store_a)
-    client = client_for(clerk_a)
+    client = client_for(manager_a)
     url = reverse("customers:edit", args=[customer_a.pk])
     data = {"kind": "person", "name": "王芳芳", "gender": "F", "mobile": "13700000000", "home_store": store_a.pk}
+    data["marketing_consent"] = "on"
     response = client.post(url, data)
     assert "已属于另一位顾客" in response.content.decode()
     data["mobile"] = "139-0000-0001"

@@ -13,12 +13,13 @@ def seed_and_snapshot():
     with transaction.atomic():
         call_command("seed_demo", customers=15, seed=7, today="2026-11-01", stdout=io.StringIO())
         snapshot = {
-            "stores": Store.objects.count(),
+            # shops only: later apps may add a store of their own (distributors' DIST)
+            "stores": Store.objects.filter(staff__isnull=False).distinct().count(),
             "logins": set(StaffProfile.objects.values_list("user__username", flat=True)),
             "customers": list(
-                Customer.objects.order_by("mobile").values_list(
-                    "name", "mobile", "home_store__code", "cumulative_spend"
-                )
+                Customer.objects.filter(kind="person")
+                .order_by("mobile")
+                .values_list("name", "mobile", "home_store__code", "cumulative_spend")
             ),
             "purchases": list(
                 Purchase.objects.order_by("store__code", "receipt_number").values_list(

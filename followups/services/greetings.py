@@ -70,7 +70,11 @@ def anniversary_q(field: str, day: dt.date) -> Q:
 
 def reachable_by_sms():
     return Customer.objects.filter(
-        marketing_consent=True, marketing_opt_out_at__isnull=True, mobile_invalid=False, mobile__isnull=False
+        marketing_consent=True,
+        marketing_opt_out_at__isnull=True,
+        mobile_invalid=False,
+        mobile__isnull=False,
+        consent_pending=False,
     ).exclude(mobile="")
 
 

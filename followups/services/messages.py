@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.access import audit
 from customers.models import Customer, Purchase
+from customers.privacy import consent
+from customers.privacy.models import ConsentKind, ConsentMethod
 from followups.models import Channel, FollowUpTask, InboundMessage, MessageStatus, OutboundMessage, TaskStatus
 
 # Placeholder -> what it stands for, shown beside the template editor.
@@ -95,14 +97,15 @@ def is_opt_out_reply(text: str) -> bool:
 
 
 def stop_messages(customer: Customer, *, by=None, reason: str = "opt_out") -> int:
-    """Opt the customer out: no further SMS, queued ones are cancelled. Returns messages cancelled."""
+    """Opt the customer out: no further SMS, queued ones are cancelled. Returns messages cancelled.
+
+    The opt-out is a TD reply (from the gateway, or marked by hand for a reply seen on the
+    phone) and goes into the consent history; only a new recorded consent reverses it.
+    """
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         if reason == "opt_out" and not customer.marketing_opt_out_at:
-            customer.opt_out()
-            customer.save(
-                update_fields=["marketing_consent", "marketing_consent_at", "marketing_opt_out_at", "updated_at"]
-            )
+            consent.record_consent(customer, kind=ConsentKind.SMS, granted=False, by=by, method=ConsentMethod.TD_REPLY)
         cancel_pending_sms(customer)
         cancelled = OutboundMessage.objects.filter(customer=customer, status=MessageStatus.QUEUED).update(
             status=MessageStatus.CANCELLED, last_error=reason

@@ -168,3 +168,33 @@ def _finish(message: OutboundMessage, *, status: str, **fields) -> bool:
                 status=TaskStatus.CANCELLED, note=fields.get("last_error", "")
             )
     return True
+
+
+def send_transactional(*, customer, store, text: str, key: str, masked_text: str) -> bool:
+    """Send a message the customer asked for (a verification code) at once.
+
+    Not marketing: consent and a TD opt-out do not block it (the customer is at the till
+    asking for it), and it carries no opt-out line. The outbox keeps a row for the record
+    with ``masked_text``, so nobody who can read the outbox can read the code.
+    """
+    try:
+        provider_id = get_backend().send(SmsMessage(id=key, to=customer.mobile, text=text))
+        status, error = MessageStatus.SENT, ""
+    except SmsError as exc:
+        logger.warning("transactional SMS %s failed: %s", key, exc)
+        provider_id, status, error = "", MessageStatus.FAILED, str(exc)[:300]
+    now = timezone.now()
+    OutboundMessage.objects.create(
+        key=key,
+        customer=customer,
+        store=store,
+        mobile=customer.mobile,
+        body=masked_text,
+        status=status,
+        attempts=1,
+        claimed_at=now,
+        sent_at=now if status == MessageStatus.SENT else None,
+        provider_id=provider_id[:100],
+        last_error=error,
+    )
+    return status == MessageStatus.SENT

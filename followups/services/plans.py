@@ -15,12 +15,11 @@ from followups.models import CadenceRule, Channel, CustomerCadence, FollowUpTask
 ACTIVE = (TaskStatus.PENDING, TaskStatus.DONE)
 
 
-def on_purchase_recorded(sender, purchase: Purchase, created: bool, **kwargs) -> None:
-    """Receiver of ``customers.signals.purchase_recorded``: runs inside the purchase's
-    transaction with the customer row locked, so two purchases of one customer plan one
-    after the other."""
-    if created and purchase.customer_id is not None and not purchase.is_imported:
-        create_plan(purchase)
+def on_purchase_recorded(purchase: Purchase) -> None:
+    """Provider of the ``purchase_recorded`` hook (order 20, after loyalty's points and
+    tier check): runs inside the purchase's transaction with the customer row locked, so
+    two purchases of one customer plan one after the other."""
+    create_plan(purchase)
 
 
 def create_plan(purchase: Purchase) -> list[FollowUpTask]:
@@ -108,6 +107,31 @@ def schedule_callback(
         },
     )
     return task
+
+
+def schedule_callbacks(calls: list[dict]) -> int:
+    """Many ad-hoc calls at once (hook ``schedule_callbacks``), for daily jobs of other
+    apps: each dict has the arguments of ``schedule_callback``; a ``key`` already on the
+    worklist is skipped by the unique index. Returns how many were added."""
+    tasks = [
+        FollowUpTask(
+            kind=TaskKind.ADHOC,
+            key=call["key"],
+            customer=call["customer"],
+            store=call["store"],
+            assignee=call["assignee"],
+            channel=call.get("channel", Channel.CALL),
+            purpose=str(call["purpose"])[:100],
+            script=call.get("note", ""),
+            due_date=call["due_date"],
+        )
+        for call in calls
+    ]
+    if not tasks:
+        return 0
+    before = FollowUpTask.objects.filter(key__in=[t.key for t in tasks]).count()
+    FollowUpTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    return FollowUpTask.objects.filter(key__in=[t.key for t in tasks]).count() - before
 
 
 def add_task(customer, *, channel, purpose, due_date, assignee, store, by, script="", token=None) -> FollowUpTask:

@@ -28,13 +28,14 @@ def make_customer(store_a, clerk_a):
 
 
 @pytest.fixture
-def only_loyalty_hooks(monkeypatch):
+def only_loyalty_hooks():
     """Pages rendered with loyalty's panels only, so other apps' panels cannot break these tests."""
-    from collections import defaultdict
+    from contextlib import ExitStack
 
     from crm import hooks
 
-    mine = defaultdict(list)
-    for point, functions in hooks._registry.items():
-        mine[point] = [fn for fn in functions if fn.__module__.split(".")[0] in ("loyalty", "customers", "crm")]
-    monkeypatch.setattr(hooks, "_registry", mine)
+    with ExitStack() as stack:
+        for point in hooks.points():
+            mine = [fn for fn in point.functions() if fn.__module__.split(".")[0] in ("loyalty", "customers", "crm")]
+            stack.enter_context(hooks.override(point.name, *mine))
+        yield

@@ -21,7 +21,8 @@ def test_the_profile_shows_points_gap_next_gift_and_benefits(client_for, custome
 def test_the_till_tells_the_clerk_the_customer_is_eligible(client_for, customer_a, clerk_a):
     buy(customer_a, "1600", clerk=clerk_a)
     application = CardApplication.objects.get(customer=customer_a)
-    html = client_for(clerk_a).get(reverse("customers:sale"), {"customer": customer_a.pk}).content.decode()
+    page = client_for(clerk_a).get(reverse("customers:sale"), {"customer": customer_a.pk}, follow=True)
+    html = page.content.decode()
     assert 'id="loyalty-eligible"' in html
     assert reverse("loyalty:application_form", args=[application.pk]) in html
 

@@ -36,7 +36,7 @@ def test_it_earns_once_for_the_same_purchase_submitted_twice(customer_a, clerk_a
 
 def test_it_earns_once_when_the_receiver_runs_twice(customer_a, clerk_a):
     purchase = buy(customer_a, "500", clerk=clerk_a)
-    services.on_purchase_recorded(sender=None, purchase=purchase, created=True)
+    services.on_purchase_recorded(purchase)
     assert services.points_balance(customer_a) == 500
 
 

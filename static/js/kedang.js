@@ -19,3 +19,9 @@ document.addEventListener("click", function (event) {
   document.getElementById(prefix + "-rows").insertAdjacentHTML("beforeend", html);
   total.value = parseInt(total.value, 10) + 1;
 });
+
+// A page the browser brings back from its back-forward cache with a form already sent
+// is reloaded, so the server can say the sale was recorded instead of a dead button.
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted && document.querySelector("form[data-once][data-submitted='1']")) window.location.reload();
+});

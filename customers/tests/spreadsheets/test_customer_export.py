@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -77,7 +78,7 @@ def test_a_clerk_or_supervisor_cannot_export(client_for, clerk_a, supervisor, cu
     assert not AuditEvent.objects.filter(action="export").exists()
 
 
-def test_the_command_exports_one_store_with_full_id_numbers(tmp_path, customer_a, customer_b):
+def test_the_command_exports_one_store_with_id_numbers_masked(tmp_path, customer_a, customer_b):
     customer_a.set_id_number("11010519491231002X")
     customer_a.save()
     path = tmp_path / "out.xlsx"
@@ -85,5 +86,27 @@ def test_the_command_exports_one_store_with_full_id_numbers(tmp_path, customer_a
     call_command("export_customers", str(path), "--store", "S001", stdout=io.StringIO())
 
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert [r[0] for r in rows[1:]] == ["王芳"] and rows[1][4] == "11010519491231002X"
-    assert AuditEvent.objects.get(action="export").detail["rows"] == 1
+    assert [r[0] for r in rows[1:]] == ["王芳"] and rows[1][4] == "110***********002X"
+    event = AuditEvent.objects.get(action="export")
+    assert event.detail["rows"] == 1 and event.detail["filters"]["os_user"]
+
+
+def test_the_command_writes_full_id_numbers_only_with_a_reason_and_audits_it(tmp_path, customer_a):
+    import getpass
+
+    from django.core.management.base import CommandError
+
+    customer_a.set_id_number("11010519491231002X")
+    customer_a.save()
+    path = tmp_path / "out.xlsx"
+    with pytest.raises(CommandError):
+        call_command("export_customers", str(path), "--full-id-numbers", stdout=io.StringIO())
+    assert not path.exists()
+
+    call_command("export_customers", str(path), "--full-id-numbers", "--reason", "迁移到新系统", stdout=io.StringIO())
+
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[1][4] == "11010519491231002X"
+    event = AuditEvent.objects.get(action="customer.disclosed.id_numbers")
+    assert event.detail["reason"] == "迁移到新系统" and event.detail["os_user"] == getpass.getuser()
+    assert event.detail["rows"] == 1

@@ -1,0 +1,31 @@
+"""Head office's audit page: the access and change log, filtered, exported, with alerts."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from crm import audit_log
+from crm.access import head_office_required
+from crm.xlsx import xlsx_response
+
+
+@head_office_required
+def audit_page(request):
+    form = audit_log.AuditFilterForm(request.GET or None)
+    events = form.events()
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Time"), _("Staff"), _("Store"), _("Action"), _("Object"), _("Number"), _("Detail")]
+        rows = audit_log.export_rows(events)
+        return xlsx_response(_("audit log"), _("Audit log"), headers, rows, user=request.user, what="audit",
+                             filters=request.GET.dict())  # fmt: skip
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit_log.annotate(page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "flagged": audit_log.heavy_viewers(events),
+        "query": query.urlencode(),
+    }
+    return render(request, "crm/audit.html", context)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from marketing import views
+
+app_name = "marketing"
+
+urlpatterns = [
+    path("segments/", views.segment_list, name="segments"),
+    path("segments/new/", views.segment_create, name="segment_create"),
+    path("segments/count/", views.segment_count, name="segment_count"),
+    path("segments/<int:pk>/", views.segment_detail, name="segment"),
+    path("segments/<int:pk>/edit/", views.segment_edit, name="segment_edit"),
+    path("", views.campaign_list, name="campaigns"),
+    path("new/", views.campaign_create, name="campaign_create"),
+    path("preview/", views.campaign_preview, name="campaign_preview"),
+    path("<int:pk>/", views.campaign_detail, name="campaign"),
+    path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/submit/", views.campaign_submit, name="campaign_submit"),
+    path("<int:pk>/cancel/", views.campaign_cancel, name="campaign_cancel"),
+    path("<int:pk>/approve/", views.campaign_approve, name="campaign_approve"),
+    path("<int:pk>/reject/", views.campaign_decline, {"how": "reject"}, name="campaign_reject"),
+    path("<int:pk>/send-back/", views.campaign_decline, {"how": "send_back"}, name="campaign_send_back"),
+    path("<int:pk>/results.xlsx", views.campaign_export, name="campaign_export"),
+]
