@@ -145,6 +145,20 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- database faults: give up instead of hanging ---------------------------------------
+# Seconds to wait for PostgreSQL to accept a connection, and milliseconds one query of a
+# web request may run. The statement timeout is for web processes only (crm/wsgi.py sets
+# KEDANG_WEB_PROCESS): Celery jobs and management commands may run long queries.
+KEDANG_DB_CONNECT_TIMEOUT = _int("KEDANG_DB_CONNECT_TIMEOUT", 3)
+KEDANG_DB_STATEMENT_TIMEOUT_MS = _int("KEDANG_DB_STATEMENT_TIMEOUT_MS", 15000)
+# /healthz answers within this many seconds, whatever the database or broker do.
+KEDANG_HEALTHZ_TIMEOUT = _int("KEDANG_HEALTHZ_TIMEOUT_MS", 1500) / 1000
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", KEDANG_DB_CONNECT_TIMEOUT)
+    if _bool("KEDANG_WEB_PROCESS", False) and KEDANG_DB_STATEMENT_TIMEOUT_MS > 0:
+        _db_options["options"] = f"-c statement_timeout={KEDANG_DB_STATEMENT_TIMEOUT_MS}"
+
 # --- auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
