@@ -77,6 +77,8 @@ def import_start(request):
         except services.FileRefused as refusal:
             form.add_error("file", str(refusal))
         else:
+            if job.is_waiting_for_queue:
+                messages.warning(request, _("The file is kept and will be checked shortly."))
             return redirect("spreadsheets:import_detail", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).select_related("store", "created_by")[:20]
     return render(request, "spreadsheets/import_start.html", {"form": form, "jobs": jobs})
@@ -89,14 +91,16 @@ def _job(request, pk: int) -> ImportJob:
 @require_GET
 @export_required
 def import_detail(request, pk: int):
-    return render(request, "spreadsheets/import_detail.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    return render(request, "spreadsheets/import_detail.html", {"job": job, "can_cancel": services.can_cancel(job)})
 
 
 @require_GET
 @export_required
 def import_status(request, pk: int):
     """The part of the page that htmx polls while the job runs."""
-    return render(request, "spreadsheets/_import_status.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    return render(request, "spreadsheets/_import_status.html", {"job": job, "can_cancel": services.can_cancel(job)})
 
 
 @require_POST

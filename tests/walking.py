@@ -20,7 +20,7 @@ COMMON_PARAMS = [
 NOT_UTF8 = "%FF%FE%00"  # sent as-is: not a UTF-8 sequence
 # Sent in every parameter the view read (plus the common ones) at once: form fields are
 # checked independently, so one request per value reaches all of them ...
-HOSTILE = ["\x00", "²", "１２", "99999999999999999999999", "-1", " ", "x" * 1000 + "../<script>", NOT_UTF8]
+HOSTILE = ["\x00", "²", "99999999999999999999999", "-1", "１２ " + "x" * 1000 + "../<script>", NOT_UTF8]
 # ... and to each parameter on its own (a filter may stop at the first bad one).
 ONE_BY_ONE = ["\x00", "²"]
 ONE_BY_ONE_UP_TO = 8  # more parameters than that is a form: its fields are checked independently
