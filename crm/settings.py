@@ -244,6 +244,12 @@ CELERY_BEAT_SCHEDULE["customers-requeue-imports"] = {
     "task": "customers.tasks.requeue_imports_task",
     "schedule": KEDANG_SWEEP_EVERY,
 }
+# Today's daily jobs are queued again when nobody worked on them for this many seconds.
+KEDANG_DAILY_STALE_AFTER = _int("KEDANG_DAILY_STALE_AFTER", 600)
+CELERY_BEAT_SCHEDULE["daily-jobs-catch-up"] = {
+    "task": "crm.tasks.catch_up_daily_jobs_task",
+    "schedule": KEDANG_SWEEP_EVERY,
+}
 
 # --- security in production -----------------------------------------------------------
 if PRODUCTION:

@@ -168,16 +168,22 @@ class Walker:
         response = self.send(method, url, "_walk=1")
         return response, Recorder.read - {"_walk", "csrfmiddlewaretoken"}
 
-    def hostile(self, method, url):
+    def hostile(self, method, url, walked: set):
+        """The hostile requests for one URL. ``walked`` holds the (method, url, parameters)
+        another persona already had the whole set for: this one gets NUL and ``²`` in all
+        of them (its own code path: a clerk's filters differ from head office's) and the
+        whole set only for parameters nobody sent yet."""
         response, read = self.record(method, url)
         if response is None or not read:
             return  # refused, or the view reads no parameter
-        params = sorted((read - {Recorder.ALL}) | set(COMMON_PARAMS))
-        for value in HOSTILE:
-            self.send(method, url, _query(params, value))
         named = sorted(read - {Recorder.ALL})
+        params = sorted(set(named) | set(COMMON_PARAMS))
+        fresh = [param for param in named if (method, url, param) not in walked]
+        for value in HOSTILE if fresh or not walked & {(method, url, "*")} else ONE_BY_ONE:
+            self.send(method, url, _query(params, value))
+        walked |= {(method, url, "*")} | {(method, url, param) for param in fresh}
         if len(named) <= ONE_BY_ONE_UP_TO:
-            for param in named:
+            for param in fresh:
                 for value in ONE_BY_ONE:
                     self.send(method, url, _query([param], value))
 
