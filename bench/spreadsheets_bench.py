@@ -9,7 +9,10 @@ Use a database of its own (the script refuses one that already has its stores' c
     createdb -h 127.0.0.1 -U postgres kedang_sheets_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kedang_sheets_bench
     .venv/bin/python manage.py migrate
-    .venv/bin/python bench/spreadsheets_bench.py [--rows 100000] [--purchases 1000]
+    .venv/bin/python bench/spreadsheets_bench.py [--rows 100000] [--purchases 1000] [--read-only]
+
+It first prints how long each reader (openpyxl's read-only mode, python-calamine, the
+one the import uses) takes to read the big file's rows; ``--read-only`` stops there.
 """
 
 import argparse
@@ -121,6 +124,34 @@ def run_export(path: Path, store_code: str) -> dict:
     }
 
 
+def run_read(path: Path, reader: str) -> dict:
+    """Read every row of the customer sheet with one reader, without checking or writing."""
+    _setup()
+    started = time.monotonic()
+    rows = 0
+    if reader == "calamine":
+        from customers.importing.reading import Workbook
+
+        with Workbook(path) as book:
+            for _row in book.rows("顾客"):
+                rows += 1
+    else:  # openpyxl's public read-only API, the reader before python-calamine
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book["顾客"]
+        sheet.reset_dimensions()
+        for _row in sheet.iter_rows(values_only=True):
+            rows += 1
+        book.close()
+    return {
+        "phase": f"read {reader}",
+        "seconds": round(time.monotonic() - started, 1),
+        "peak_mb": round(_peak_mb(), 1),
+        "rows": rows,
+    }
+
+
 def _child(*args) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, *args], check=True, capture_output=True, text=True, cwd=ROOT
@@ -132,7 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--purchases", type=int, default=1_000)
-    parser.add_argument("--phase", choices=["generate", "import", "export"])
+    parser.add_argument("--phase", choices=["generate", "read", "import", "export"])
+    parser.add_argument("--reader", choices=["calamine", "openpyxl"], default="calamine")
+    parser.add_argument("--read-only", action="store_true", help="only time the two readers on the big file")
     parser.add_argument("--file")
     parser.add_argument("--store", default="BENCH")
     parser.add_argument("--first-mobile", type=int, default=13800000000)
@@ -142,6 +175,9 @@ def main() -> None:
     if args.phase == "generate":
         generate(Path(args.file), args.rows, args.purchases, args.first_mobile, args.first_id)
         print(json.dumps({"phase": "generate"}))
+        return
+    if args.phase == "read":
+        print(json.dumps(run_read(Path(args.file), args.reader)))
         return
     if args.phase == "import":
         print(json.dumps(run_import(Path(args.file), args.store)))
@@ -158,6 +194,13 @@ def main() -> None:
             f"generated {args.rows:,} customer rows + {args.purchases:,} purchase rows "
             f"({big.stat().st_size / 1024 / 1024:.1f} MB) in {time.monotonic() - started:.1f} s"
         )
+        reads = [_child("--phase", "read", "--file", str(big), "--reader", r) for r in ("openpyxl", "calamine")]
+        print(
+            f"read the {args.rows:,}-row sheet: openpyxl read-only {reads[0]['seconds']} s "
+            f"(peak {reads[0]['peak_mb']} MB), python-calamine {reads[1]['seconds']} s (peak {reads[1]['peak_mb']} MB)"
+        )
+        if args.read_only:
+            return
         _child(
             "--phase",
             "generate",

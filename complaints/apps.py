@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints import demo, jobs, panels  # noqa: F401  (registers the daily job)
+        from complaints import privacy as complaints_privacy
         from crm import hooks
 
         hooks.register("customer_panels", panels.customer_panel)
@@ -15,3 +16,5 @@ class ComplaintsConfig(AppConfig):
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
         hooks.register("seed_demo", demo.seed_demo)
+        hooks.register("customer_data", complaints_privacy.customer_data)
+        hooks.register("customer_erased", complaints_privacy.customer_erased)

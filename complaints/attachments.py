@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Attachment, Complaint, ComplaintEvent
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class FileType:
@@ -37,7 +35,7 @@ def sniff(head: bytes) -> FileType | None:
 
 
 def max_bytes() -> int:
-    return getattr(settings, "COMPLAINTS_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.COMPLAINTS_ATTACHMENT_MAX_BYTES
 
 
 def check(upload) -> tuple[FileType | None, str]:

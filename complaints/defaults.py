@@ -1,5 +1,5 @@
-"""The seeds' default categories, departments and deadlines (also created by migration
-0002). ``install_defaults`` puts them back on an empty database, e.g. after a test that
+"""The seeds' default categories, departments and deadlines (created by migration 0002,
+which imports them from here). ``install_defaults`` puts them back on an empty database, e.g. after a test that
 flushed the tables."""
 
 from django.db import transaction

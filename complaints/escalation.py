@@ -44,7 +44,7 @@ def _claim(complaint: Complaint, level: int, kind: str, now: dt.datetime) -> boo
 
 def escalate(now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
-    second_after = dt.timedelta(hours=getattr(settings, "COMPLAINTS_SECOND_BREACH_HOURS", 24))
+    second_after = dt.timedelta(hours=settings.COMPLAINTS_SECOND_BREACH_HOURS)
     counts = {"overdue": 0, "first_breaches": 0, "second_breaches": 0, "notifications": 0}
     overdue = Complaint.objects.overdue(now).select_related("store", "owner", "category")
     for complaint in overdue.iterator(chunk_size=200):

@@ -30,7 +30,7 @@ from complaints.models import (
 )
 from crm import hooks
 from crm.access import audit
-from crm.models import Store
+from crm.models import Store, staff_name
 from customers.models import Customer, Purchase
 
 SATISFIED_MIN_SCORE = 3
@@ -187,7 +187,10 @@ def assign(complaint: Complaint, by, *, department: Department | None, owner, te
         if owner is not None:
             locked.owner = owner
         locked.save()
-        parts = [str(department) if department else _("no department"), _staff_name(locked.owner)]
+        parts = [
+            str(department) if department else _("no department"),
+            staff_name(locked.owner) if locked.owner else _("no owner"),
+        ]
         ComplaintEvent.objects.create(
             complaint=locked,
             kind=EventKind.ASSIGNED,
@@ -199,13 +202,6 @@ def assign(complaint: Complaint, by, *, department: Department | None, owner, te
     if changed_owner and owner.pk != by.pk:
         notify.complaint_assigned(complaint)
     return complaint
-
-
-def _staff_name(user) -> str:
-    if user is None:
-        return _("no owner")
-    staff = getattr(user, "staff", None)
-    return staff.name if staff else user.get_username()
 
 
 def add_event(complaint: Complaint, by, *, kind: str, text: str) -> ComplaintEvent:
@@ -312,7 +308,7 @@ def close(complaint: Complaint, by, text: str = "") -> Complaint:
 def _schedule_survey(complaint: Complaint, now: dt.datetime) -> int | None:
     if complaint.customer_id is None:
         return None
-    days = getattr(settings, "COMPLAINTS_SURVEY_AFTER_DAYS", 1)
+    days = settings.COMPLAINTS_SURVEY_AFTER_DAYS
     note = _(
         "Complaint #%(number)s was closed: ask whether the customer is satisfied and record the answer at %(url)s"
     ) % {

@@ -114,9 +114,8 @@ def _filtered(complaints, data: dict):
     return complaints
 
 
-@writer_required
-def complaint_create(request):
-    """Intake. ``?customer=<id>&source=callback&task=<id>`` prefills it from a callback."""
+def _intake_initial(request) -> tuple[dict, Customer | None]:
+    """The intake form's prefill from ``?customer=<id>&source=callback&task=<id>&purchase=<id>``."""
     initial = {}
     customer = None
     customer_id = id_param(request.GET, "customer")
@@ -129,25 +128,37 @@ def complaint_create(request):
         value = id_param(request.GET, param)
         if value is not None:
             initial[field] = value
+    return initial, customer
+
+
+_INTAKE_FIELDS = [
+    "store",
+    "category",
+    "channel",
+    "description",
+    "severity",
+    "customer",
+    "caller_name",
+    "caller_contact",
+    "purchase",
+    "department",
+    "owner",
+    "key",
+]
+
+
+@writer_required
+def complaint_create(request):
+    """Intake. ``?customer=<id>&source=callback&task=<id>`` prefills it from a callback."""
+    initial, customer = _intake_initial(request)
     form = ComplaintForm(request.POST or None, request.FILES or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             complaint, created = services.log_complaint(
-                store=data["store"],
                 received_by=request.user,
-                category=data["category"],
-                channel=data["channel"],
-                description=data["description"],
-                severity=data["severity"],
-                customer=data["customer"],
-                caller_name=data["caller_name"],
-                caller_contact=data["caller_contact"],
-                purchase=data["purchase"],
-                department=data["department"],
-                owner=data["owner"],
                 source_task_id=data["source_task"],
-                key=data["key"],
+                **{name: data[name] for name in _INTAKE_FIELDS},
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "customer.disclosed.id_number": _("Showed a full ID number"),
     "customer.disclosed.id_numbers": _("Exported full ID numbers"),
     "customer.rights.exported": _("Exported a customer's data"),
+    "customer.rights.requested": _("Asked to export a customer's data"),
+    "customer.rights.rejected": _("Refused an export"),
     "customer.erasure.requested": _("Asked to erase a customer"),
     "customer.erasure.approved": _("Erased a customer"),
     "customer.erasure.rejected": _("Refused an erasure"),

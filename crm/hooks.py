@@ -212,6 +212,13 @@ def sale_preview(customer, total) -> dict | None:
 
 
 @declare
+def card_application_moved(application, status, by) -> None:
+    """A card application moved to ``status`` (loyalty's register step), inside that step's
+    transaction. Followups makes the next call the card pick-up call on approval, and on
+    the first notice sends the card-ready SMS and plans the second-notice call."""
+
+
+@declare
 def points_balances(customer_ids) -> dict[int, int] | None:
     """``{customer_id: points}`` for a chunk of customers being exported (first answer wins)."""
 
@@ -243,3 +250,16 @@ def send_transactional_sms(*, customer, store, text, masked_text, key) -> bool:
     verification code at another store's till), not marketing, so consent and a TD opt-out
     do not block it. The outbox keeps ``masked_text``. True if the gateway accepted it
     (first answer wins; None when no app sends SMS)."""
+
+
+@declare
+def customer_data(customer) -> list:
+    """The app's records about ``customer`` for the customer's own copy of their data:
+    a list of ``customers.privacy.rights.Section`` (made with ``rights.section``)."""
+
+
+@declare
+def customer_erased(customer) -> None:
+    """``customer`` is being erased (inside the erasure's transaction): remove the personal
+    data the app keeps about them (relatives' names and phones, message numbers and texts)
+    and cancel what would still reach them; keep amounts and counts for the reports."""

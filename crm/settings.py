@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "distributors",
     "reports",
     "marketing",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Date inputs in ISO (YYYY-MM-DD), the only value <input type="date"> shows (the till issue).
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # --- static ---------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -356,6 +360,12 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KEDANG_IMPORT_FILE_RETENTION_DAYS = _int("KEDANG_IMPORT_FILE_RETENTION_DAYS", 7)
 # The audit page flags staff who open more customer profiles than this in one hour.
 KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT = _int("KEDANG_AUDIT_VIEWS_PER_HOUR_ALERT", 60)
+# A home store manager may download a customer's data this many days after head office approved it.
+KEDANG_RIGHTS_EXPORT_DAYS = _int("KEDANG_RIGHTS_EXPORT_DAYS", 7)
+# Customers with no purchase for this many years are listed for review (and erased by the
+# daily job, at most so many a day, once head office turns that on in the app).
+KEDANG_RETENTION_YEARS = _int("KEDANG_RETENTION_YEARS", 5)
+KEDANG_RETENTION_ERASE_PER_DAY = _int("KEDANG_RETENTION_ERASE_PER_DAY", 500)
 
 # --- reports ---
 # Today's dashboard figures are refreshed every hour (the daily job does the periods).
@@ -391,4 +401,21 @@ except InvalidOperation:
 CELERY_BEAT_SCHEDULE["marketing-send"] = {
     "task": "marketing.tasks.send_campaigns_task",
     "schedule": _int("KEDANG_MARKETING_SEND_EVERY", 300),
+}
+
+# --- api (POS API, keys, webhooks, POS export import) ---
+# Requests per minute per API key (a key may set its own); counted in the database, so
+# the limit holds across gunicorn workers and hosts.
+KEDANG_API_RATE_LIMIT = _int("KEDANG_API_RATE_LIMIT", 120)
+# Webhook deliveries: tries before giving up, first wait (doubling each time), timeout.
+KEDANG_WEBHOOK_MAX_ATTEMPTS = _int("KEDANG_WEBHOOK_MAX_ATTEMPTS", 8)
+KEDANG_WEBHOOK_BACKOFF_SECONDS = _int("KEDANG_WEBHOOK_BACKOFF_SECONDS", 30)
+KEDANG_WEBHOOK_TIMEOUT = _int("KEDANG_WEBHOOK_TIMEOUT", 10)
+# Plain http:// to 127.0.0.1 for webhook endpoints (tests, a local receiver); never in production.
+KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK = _bool("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
+if PRODUCTION and KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK:
+    raise ImproperlyConfigured("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK must be off in production")
+CELERY_BEAT_SCHEDULE["api-send-due-webhooks"] = {
+    "task": "api.tasks.send_due_webhooks_task",
+    "schedule": _int("KEDANG_WEBHOOK_SWEEP_EVERY", 30),
 }

@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from crm import views, views_audit
+from api import v1
+from crm import views, views_audit, views_help
 
 handler400 = "crm.views.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views_help.help_page, name="help"),
+    path("help/img/<str:name>", views_help.help_image, name="help_image"),
+    path("help/<slug:page>/", views_help.help_page, name="help_page"),
     path("audit/", views_audit.audit_page, name="audit"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,4 +29,6 @@ urlpatterns = [
     path("distributors/", include("distributors.urls")),
     path("reports/", include("reports.urls")),
     path("marketing/", include("marketing.urls")),
+    path("api/v1/", v1.api.urls),
+    path("pos/", include("api.urls")),
 ]

@@ -13,3 +13,4 @@ class CustomersConfig(AppConfig):
 
         hooks.register("home_sections", panels.sales_today)
         hooks.register("nav_links", product_panels.nav_links)
+        hooks.register("nav_links", panels.rights_nav_links)

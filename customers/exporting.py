@@ -11,6 +11,7 @@ from itertools import islice
 from django.utils.translation import gettext as _
 
 from crm import hooks
+from crm.models import staff_name
 from customers.importing.columns import CUSTOMER_COLUMNS
 from customers.models import Customer
 
@@ -49,14 +50,6 @@ def _messaging(customer: Customer) -> str:
     return _("On") if customer.marketing_consent else _("Off")
 
 
-def _clerk_name(customer: Customer) -> str:
-    clerk = customer.clerk
-    if clerk is None:
-        return ""
-    staff = getattr(clerk, "staff", None)
-    return (staff.display_name if staff else "") or clerk.first_name or clerk.username
-
-
 def customer_rows(queryset, *, full_id_numbers: bool = False) -> Iterator[list]:
     """One row per customer, in ``EXPORT_FIELDS`` order.
 
@@ -86,6 +79,6 @@ def customer_rows(queryset, *, full_id_numbers: bool = False) -> Iterator[list]:
                 c.member_since,
                 c.last_purchase_at.replace(microsecond=0) if c.last_purchase_at else None,
                 f"{c.home_store.code} {c.home_store.name}",
-                _clerk_name(c),
+                staff_name(c.clerk),
                 _("Yes") if c.data_consent_at and not c.consent_pending else "",
             ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Store
 from customers.models import ContactLog, Customer, Tier
-from customers.validators import normalise_digits, normalise_id_number, normalise_mobile
+from customers.validators import normalise_id_number, normalise_mobile
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -267,7 +267,3 @@ class ContactForm(forms.ModelForm):
         model = ContactLog
         fields = ["channel", "purpose", "outcome", "satisfaction", "churn_reason", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
-
-
-def lookup_digits(text: str) -> str:
-    return "".join(ch for ch in normalise_digits(text) if ch.isdigit())

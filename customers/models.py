@@ -76,6 +76,11 @@ class CustomerQuerySet(models.QuerySet):
             return self.filter(home_store__in=stores)
         return self.filter(Q(home_store__in=stores) | Q(pk__in=shared))
 
+    def of_store(self, store) -> "CustomerQuerySet":
+        """What a clerk of ``store`` sees (the POS's API key acts for one store)."""
+        shared = list(CustomerStoreShare.objects.filter(store=store).values_list("customer_id", flat=True))
+        return self.filter(Q(home_store=store) | Q(pk__in=shared)) if shared else self.filter(home_store=store)
+
     def search(self, text: str) -> "CustomerQuerySet":
         """Name, mobile (any part of the digits) or card number."""
         text = (text or "").strip()
@@ -135,6 +140,8 @@ class Customer(models.Model):
     marketing_opt_out_at = models.DateTimeField(_("opted out of messages"), null=True, blank=True)
     # Imported without a consent column: kept, but no marketing until a clerk confirms.
     consent_pending = models.BooleanField(_("consent to be confirmed"), default=False)
+    # Erased on the customer's request (or by retention): personal fields are gone for good.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     # Preferences and background.
     style = models.CharField(_("preferred style"), max_length=100, blank=True)
@@ -439,5 +446,11 @@ class ContactLog(models.Model):
 
 
 from customers.importing.models import ImportJob  # noqa: E402,F401
-from customers.privacy.models import ConsentRecord, PrivacyNotice, ServeCode  # noqa: E402,F401
+from customers.privacy.models import (  # noqa: E402,F401
+    ConsentRecord,
+    PrivacyNotice,
+    RetentionSetting,
+    RightsRequest,
+    ServeCode,
+)
 from customers.products.models import Product  # noqa: E402,F401

@@ -19,8 +19,8 @@ HEADINGS = {
 def sales_today(request):
     """Today's sales on the home page: a clerk's own, otherwise every visible store's."""
     profile = staff_profile(request.user)
-    if profile is None:
-        return None
+    if profile is None or profile.role not in HEADINGS:
+        return None  # account and sales managers sell to dealers, not at a till
     # A range on purchased_at and a plain store filter: both use the (store, purchased_at)
     # index, where __date and the customer-sharing OR of visible_to scan a chain's sales.
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
@@ -35,3 +35,13 @@ def sales_today(request):
         "heading": HEADINGS[profile.role],
         "purchases": purchases.select_related("customer", "store")[:20],
     }
+
+
+def rights_nav_links(request) -> list[tuple[str, str]]:
+    """Head office decides the customers' requests (export, erasure)."""
+    from django.urls import reverse
+
+    profile = staff_profile(request.user)
+    if profile is None or not profile.is_head_office:
+        return []
+    return [(reverse("customers:rights_requests"), _("Customers' requests"))]

@@ -271,6 +271,7 @@ def checkout(
     new_customer: dict | None = None,
     receipt_number: str = "",
     note: str = "",
+    purchased_at: dt.datetime | None = None,
 ) -> tuple[Purchase, bool]:
     """The till's one write: capture the new customer (if any) and record the sale together.
 
@@ -293,6 +294,7 @@ def checkout(
                 receipt_number=receipt_number,
                 idempotency_key=idempotency_key,
                 note=note,
+                purchased_at=purchased_at,
             )
     except DuplicateCustomer:
         # The other click of a double click may have committed meanwhile.

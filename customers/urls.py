@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views, views_privacy, views_serving
+from customers import views, views_privacy, views_rights, views_serving
 
 app_name = "customers"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="detail"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="edit"),
     path("customers/<int:pk>/id-number/", views_privacy.id_number_show, name="id_number"),
+    path("customers/<int:pk>/rights/", views_rights.rights_request, name="rights_request"),
+    path("customers/<int:pk>/rights/export/", views_rights.rights_export, name="rights_export"),
+    path("rights/", views_rights.rights_requests, name="rights_requests"),
+    path("rights/retention/", views_rights.retention_page, name="retention"),
+    path("rights/<int:pk>/decide/", views_rights.rights_decide, name="rights_decide"),
     path("customers/<int:pk>/consent/", views_privacy.consent_record, name="consent"),
     path("privacy/notice/", views_privacy.privacy_notice, name="privacy_notice"),
     path("privacy/notice/<int:pk>/", views_privacy.privacy_notice, name="privacy_notice_version"),

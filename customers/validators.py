@@ -79,9 +79,5 @@ def normalise_id_number(value: str) -> str:
     return number
 
 
-def id_number_birthday(number: str) -> dt.date:
-    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-
-
 def mask_id_number(number: str) -> str:
     return f"{number[:3]}{'*' * 11}{number[-4:]}" if len(number) == 18 else "*" * len(number)

@@ -17,7 +17,7 @@ from crm.models import Role, Store
 from crm.params import flag_param, id_param, page_param, text_param
 from customers.forms import CaptureForm, ContactForm, CustomerFilterForm, CustomerForm, LineFormSet, SaleForm
 from customers.models import ContactLog, Customer, Purchase, PurchaseLine, Tier
-from customers.privacy import access_log, changes, consent, serving
+from customers.privacy import access_log, changes, consent, rights, serving
 from customers.privacy.forms import TillLookupForm
 from customers.products.services import quick_picks
 from customers.services import (
@@ -292,6 +292,7 @@ def customer_detail(request, pk):
         "can_record_consent": customer.consent_recordable_by(request.user),
         "change_log": changes.change_log(customer, request.user),
         "can_show_id_number": customer.identity_editable_by(request.user),
+        "rights": rights.panel(customer, request.user),
         "panels": hooks.panels("customer_panels", request, customer),
     }
     return render(request, "customers/detail.html", context)

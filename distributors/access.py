@@ -8,6 +8,7 @@ from distributors.models import DealerAccount
 accounts_required = staff_required(Role.ACCOUNT_MANAGER, Role.SALES_MANAGER, Role.HEAD_OFFICE)
 head_office_required = staff_required(Role.HEAD_OFFICE)
 importer_required = staff_required(Role.SALES_MANAGER, Role.HEAD_OFFICE)
+team_lead_required = importer_required  # who gives an account to another account manager
 
 
 def get_account(user, pk) -> DealerAccount:

@@ -18,6 +18,7 @@ from distributors.models import (
     AccountChange,
     ChangeKind,
     DealerAccount,
+    Grade,
     PickUp,
     ServiceRhythm,
     Shipment,
@@ -37,7 +38,7 @@ def board(accounts) -> list[dict]:
     columns = {status: [] for status in Status.values}
     rows = accounts.select_related("customer", "account_manager__staff").order_by("status_since", "pk")
     for account in rows:
-        account.moves = [(s, g, Status(s).label, g and account.get_grade_display()) for s, g in allowed_moves(account)]
+        account.moves = [(s, g, Status(s).label, Grade(g).label if g else "") for s, g in allowed_moves(account)]
         columns[account.status].append(account)
     return [{"status": Status(code), "accounts": items} for code, items in columns.items()]
 
@@ -176,3 +177,21 @@ def month_activity(accounts, day: dt.date) -> dict:
     ).aggregate(n=Count("pk"), arrived=Count("pk", filter=Q(arrived_on__isnull=False)))
     shipments["on_the_way"] = shipments["n"] - shipments["arrived"]
     return {"first": first, "last": last, "pick_ups": pick_ups, "shipments": shipments}
+
+
+RENEWAL_DAYS = 90
+
+
+def contract_figures(accounts, today: dt.date) -> dict:
+    """Contracts waiting for head office's review, and signed ones ending within 90 days."""
+    from distributors.models import Contract, ContractStatus
+
+    return Contract.objects.filter(account__in=accounts).aggregate(
+        in_review=Count("pk", filter=Q(status=ContractStatus.IN_REVIEW)),
+        ending=Count(
+            "pk",
+            filter=Q(
+                status=ContractStatus.SIGNED, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=RENEWAL_DAYS)
+            ),
+        ),
+    )

@@ -197,6 +197,15 @@ def section_form(section: str, account, data=None):
     return form
 
 
+class ReassignForm(forms.Form):
+    account_manager = ManagerChoiceField(label=_("Account manager"), queryset=None)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=500)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = managers_for(user)
+
+
 class ContractStepForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)
@@ -246,6 +255,24 @@ class PaymentFilter(forms.Form):
     state = forms.ChoiceField(
         choices=[("", _("Due and overdue")), ("due", _("Due in 30 days")), ("overdue", _("Overdue"))], required=False
     )
+
+
+class ContractFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *m.ContractStatus.choices], required=False
+    )
+    ending = forms.BooleanField(label=_("Ending within 90 days"), required=False)
+
+    def apply(self, contracts, today: dt.date):
+        if not self.is_valid():
+            return contracts
+        if self.cleaned_data["status"]:
+            contracts = contracts.filter(status=self.cleaned_data["status"])
+        if self.cleaned_data["ending"]:
+            contracts = contracts.filter(
+                status=m.ContractStatus.SIGNED, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=90)
+            )
+        return contracts
 
 
 class RhythmForm(forms.ModelForm):

@@ -10,11 +10,10 @@ rejected rows come back in a report workbook with the reason, as for customers.
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from customers.importing import safety
 from customers.importing.columns import header_key
-from customers.importing.reading import sheet_values
+from customers.importing.reading import Workbook
 from customers.importing.values import CellError, parse_decimal, text
 from distributors.models import Grade, LeadSource, Status
 
@@ -100,17 +99,14 @@ def _choice(value, choices, words: dict | None = None) -> str:
 def read(path) -> tuple[list[str], list[list]]:
     """The first sheet's headers and rows; FileRefused for a file we will not read."""
     safety.check_workbook(path)
-    workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    try:
-        rows = sheet_values(workbook.worksheets[0])
+    with Workbook(path) as workbook:
+        rows = workbook.rows(workbook.sheetnames[0])
         head = next(rows, ())
         body = []
         for row in rows:
             if len(body) >= MAX_ROWS:
                 raise safety.FileRefused(_("The list has more than %(n)s rows; split it.") % {"n": MAX_ROWS})
-            body.append(list(row))
-    finally:
-        workbook.close()
+            body.append([*row, *[None] * (len(head) - len(row))])  # trailing blanks dropped by the reader
     return [text(cell) for cell in head], body
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from crm.params import choice_param, page_param
 from distributors import file as dealer_file
 from distributors import forms
-from distributors.access import accounts_required, get_account, get_row
+from distributors.access import accounts_required, get_account, get_row, team_lead_required
 from distributors.models import Contract, DealerAccount, Shipment
 from distributors.services import accounts as services
 from distributors.services.contracts import STEPS, take_step
@@ -51,6 +51,9 @@ def account_detail(request, pk):
     account = get_account(request.user, pk)
     context = dealer_file.context(account)
     context["move_form"] = forms.MoveForm(account=account)
+    context["reassign_form"] = forms.ReassignForm(
+        user=request.user, initial={"account_manager": account.account_manager_id}
+    )
     return render(request, "distributors/detail.html", context)
 
 
@@ -88,6 +91,21 @@ def account_move(request, pk):
     return redirect("distributors:detail", pk=pk)
 
 
+@team_lead_required
+@require_POST
+def reassign(request, pk):
+    account = get_account(request.user, pk)
+    form = forms.ReassignForm(request.POST, user=request.user)
+    if form.is_valid():
+        services.set_account_manager(
+            account, form.cleaned_data["account_manager"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The account has a new account manager."))
+    else:
+        messages.error(request, _("Choose an account manager of your team."))
+    return redirect("distributors:detail", pk=pk)
+
+
 @accounts_required
 def add_row(request, pk, section):
     if section not in forms.SECTIONS:
@@ -108,9 +126,11 @@ def contract_step(request, pk, contract, step):
     account = get_account(request.user, pk)
     item = get_row(Contract, request.user, account, contract)
     form = forms.ContractStepForm(request.POST)
-    if step not in STEPS or not form.is_valid():
+    if step not in STEPS:
         raise Http404
     try:
+        if not form.is_valid():
+            raise services.TransitionRefused(_("Give a valid date."))
         take_step(item, step, by=request.user, **form.cleaned_data)
     except services.TransitionRefused as error:
         messages.error(request, str(error))
@@ -123,8 +143,8 @@ def shipment_arrived(request, pk, shipment):
     account = get_account(request.user, pk)
     item = get_row(Shipment, request.user, account, shipment)
     form = forms.ArrivalForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["arrived_on"] >= item.dispatched_on:
         services.mark_arrived(item, form.cleaned_data["arrived_on"], by=request.user)
     else:
-        messages.error(request, _("Give the day it arrived."))
+        messages.error(request, _("Give the day it arrived (not before it was dispatched)."))
     return redirect(f"{account_url(account)}#shipment")

@@ -10,7 +10,7 @@ from crm.params import filter_values, flag_param
 from crm.xlsx import xlsx_response
 from distributors import analysis, forms, ledger, spreadsheet
 from distributors.access import accounts_required, head_office_required
-from distributors.models import DealerAccount, PickUp, ServiceRhythm, Shipment
+from distributors.models import Contract, DealerAccount, PickUp, ServiceRhythm, Shipment
 from distributors.services.settings import save_rhythms
 
 
@@ -31,6 +31,7 @@ def dashboard(request):
         "classes": analysis.by_class(accounts),
         "compliance": analysis.compliance(accounts, today),
         "compliance_days": analysis.COMPLIANCE_DAYS,
+        "contracts": analysis.contract_figures(accounts, today),
         "today": today,
     }
     return render(request, "distributors/dashboard.html", context)
@@ -67,6 +68,14 @@ def shipments(request):
         rows = rows.filter(arrived_on__isnull=True)
     rows = rows.select_related("account__customer").order_by("-dispatched_on", "-pk")
     return render(request, "distributors/shipments.html", {"form": form, "rows": rows, "first": first, "last": last})
+
+
+@accounts_required
+def contracts(request):
+    form = forms.ContractFilter(request.GET or None)
+    rows = form.apply(Contract.objects.visible_to(request.user), timezone.localdate())
+    rows = rows.select_related("account__customer", "account__account_manager__staff").order_by("ends_on", "pk")
+    return render(request, "distributors/contracts.html", {"form": form, "rows": rows})
 
 
 @head_office_required

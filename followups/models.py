@@ -36,6 +36,11 @@ class MessageTemplate(models.Model):
         return self.name
 
 
+# A cadence step this many days or more after the purchase is the quarterly call: the one
+# step a damped customer still gets (services.damping).
+QUARTERLY_FROM_DAY = 90
+
+
 class CadenceRule(models.Model):
     """One step of the plan every purchase of a ``tier`` customer gets."""
 
@@ -69,7 +74,7 @@ class CadenceRule(models.Model):
     @property
     def is_quarterly(self) -> bool:
         """The steps a damped customer still gets (see services.damping)."""
-        return self.day_offset >= 90
+        return self.day_offset >= QUARTERLY_FROM_DAY
 
 
 class Holiday(models.Model):

@@ -32,7 +32,7 @@ from followups.completion import HEADERS, ON_TIME_LABELS, CompletionFilter, filt
 from followups.models import CadenceRule, FollowUpTask, Holiday, MessageStatus, MessageTemplate, OutboundMessage
 from followups.services import messages as sms_messages
 from followups.services import outbox, plans
-from followups.services.worklist import attach_glance, record_outcome, worklist
+from followups.services.worklist import attach_glance, merge_same_customer, record_outcome, script_text, worklist
 
 manager_required = staff_required(Role.MANAGER, Role.HEAD_OFFICE)
 # Whoever has tasks on a worklist records their outcomes: store staff, and the account
@@ -56,6 +56,7 @@ def today(request):
     mine = profile.role == Role.CLERK and choice_param(request.GET, "who", ["mine", "store"]) != "store"
     tasks = list(worklist(request.user, day, assignee=request.user if mine else None))
     attach_glance(tasks)
+    tasks = merge_same_customer(tasks)
     return render(
         request,
         "followups/today.html",
@@ -71,6 +72,7 @@ def task_detail(request, pk):
         "followups/task.html",
         {
             "task": task,
+            "script_text": script_text(task),
             "complaint_url": complaint_url(task),
             "reassign_form": forms.ReassignForm(store=task.store, initial={"assignee": task.assignee_id}),
             "date_form": forms.DateForm(initial={"due_date": task.proposed_due_date or task.due_date}),

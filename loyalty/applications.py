@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm import hooks
 from crm.access import audit
 from customers.models import Customer, Tier
 from loyalty.models import (
@@ -53,6 +54,7 @@ def _move(application: CardApplication, from_statuses, to_status: str, by, event
     for name, value in fields.items():
         setattr(application, name, value)
     _add_event(application, to_status, by, event_note, at=now)
+    hooks.each("card_application_moved", application, to_status, by)
 
 
 # --- card numbers and cards ----------------------------------------------------------------
@@ -64,7 +66,7 @@ class _Marker:
 
 
 def _card_format() -> str:
-    return getattr(settings, "LOYALTY_CARD_NUMBER_FORMAT", "{tier}{year}{seq:06d}")
+    return settings.LOYALTY_CARD_NUMBER_FORMAT
 
 
 def new_card_number(tier: str, store=None, on: dt.date | None = None) -> str:
@@ -114,6 +116,20 @@ def issue_card(customer: Customer, tier: str, *, by, application: CardApplicatio
     card = MembershipCard.objects.create(
         customer=customer, number=number, tier=tier, issued_by=_user(by), application=application
     )
+    Customer.objects.filter(pk=customer.pk).update(card_number=number, updated_at=timezone.now())
+    customer.card_number = number
+    return card
+
+
+def issue_points_card(customer: Customer, *, by, store=None) -> MembershipCard | None:
+    """The C temporary points card (临时积分卡) at the first identified purchase: a number
+    the till search accepts and the printable card carries. None when the customer already
+    has a card number (theirs, or one brought in from the paper register). Caller holds
+    the customer lock."""
+    if customer.card_number:
+        return None
+    number = new_card_number(Tier.C, store=store or customer.home_store)
+    card = MembershipCard.objects.create(customer=customer, number=number, tier=Tier.C, issued_by=_user(by))
     Customer.objects.filter(pk=customer.pk).update(card_number=number, updated_at=timezone.now())
     customer.card_number = number
     return card

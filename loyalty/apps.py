@@ -9,6 +9,7 @@ class LoyaltyConfig(AppConfig):
     def ready(self) -> None:
         from crm import hooks
         from loyalty import demo, jobs, panels, preview, receivers_import, services  # noqa: F401  (jobs register themselves)
+        from loyalty import privacy as loyalty_privacy
 
         hooks.register("purchase_recorded", services.on_purchase_recorded, order=10)
         hooks.register("discount_rate", services.discount_rate)
@@ -21,4 +22,6 @@ class LoyaltyConfig(AppConfig):
         hooks.register("home_panels", panels.home_panel)
         hooks.register("nav_links", panels.nav_links)
         hooks.register("seed_demo", demo.seed_demo)
+        hooks.register("customer_data", loyalty_privacy.customer_data)
+        hooks.register("customer_erased", loyalty_privacy.customer_erased)
         receivers_import.connect()

@@ -6,23 +6,12 @@ from django.db import transaction
 
 from crm.access import audit
 from customers.models import Customer, Tier
+from loyalty import defaults
 from loyalty.models import BenefitKind, TierBenefit
 
-# Seed 003's table; the discount rates are our defaults until head office sets its own.
-DEFAULT_MATRIX = {
-    BenefitKind.GIFTS_FOR_POINTS: "ABC",
-    BenefitKind.HOLIDAY_GIFTS: "AB",
-    BenefitKind.NEW_ARRIVALS: "ABC",
-    BenefitKind.PROMOTIONS: "ABC",
-    BenefitKind.BIRTHDAY_WISHES: "ABC",
-    BenefitKind.BIRTHDAY_VOUCHER: "AB",
-    BenefitKind.CLUB_EVENTS: "A",
-    BenefitKind.CALLBACKS: "ABC",
-    BenefitKind.ANNIVERSARY_GIFT: "AB",
-    BenefitKind.DISCOUNT: "AB",
-    BenefitKind.HOME_VISITS: "A",
-}
-DEFAULT_DISCOUNT = {Tier.A: Decimal("0.10"), Tier.B: Decimal("0.05"), Tier.C: None}
+# Seed 003's table (loyalty.defaults, also used by migration 0002).
+DEFAULT_MATRIX = {BenefitKind(benefit): tiers for benefit, tiers in defaults.BENEFIT_MATRIX.items()}
+DEFAULT_DISCOUNT = {Tier(tier): rate for tier, rate in defaults.DISCOUNT.items()}
 
 
 def ensure_matrix() -> None:

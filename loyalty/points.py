@@ -39,7 +39,7 @@ def earn_rate() -> Decimal:
 
 
 def expiry_days() -> int:
-    return int(getattr(settings, "LOYALTY_POINTS_EXPIRE_DAYS", 0) or 0)
+    return settings.LOYALTY_POINTS_EXPIRE_DAYS
 
 
 def points_for_amount(amount: Decimal) -> int:
@@ -315,8 +315,3 @@ def points_to_next_gift(customer: Customer) -> tuple[Gift, int] | None:
         .first()
     )
     return (gift, gift.points_price - balance) if gift else None
-
-
-def affordable_gifts(customer: Customer):
-    balance = points_balance(customer)
-    return Gift.objects.filter(is_active=True, stock__gt=0, points_price__lte=balance)

@@ -8,6 +8,7 @@ from loyalty.applications import (
     approve_applications,
     enter_application,
     issue_card,
+    issue_points_card,
     new_card_number,
     record_collected,
     record_mailed,
@@ -61,6 +62,7 @@ __all__ = [
     "evaluate_tier",
     "expire_points",
     "issue_card",
+    "issue_points_card",
     "ledger_sum",
     "new_card_number",
     "next_tier_gap",
@@ -89,6 +91,8 @@ def on_purchase_recorded(purchase) -> None:
     transaction, customer row locked): earn points, then check the tier rules."""
     from django.utils import timezone
 
+    if purchase.customer.tier == "C":
+        issue_points_card(purchase.customer, by=purchase.clerk, store=purchase.store)
     earn_for_purchase(purchase)
     check_eligibility(
         purchase.customer, timezone.localdate(purchase.purchased_at), by=purchase.clerk, purchase=purchase

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from crm.access import audit
 from customers.models import Customer, Purchase, Tier
+from loyalty import defaults
 from loyalty.models import (
     UPGRADE_TIERS,
     ApplicationEvent,
@@ -40,14 +41,7 @@ def next_tier(tier: str) -> str | None:
 def current_rules() -> RuleVersion:
     version = RuleVersion.current()
     if version is None:  # the data migration seeds v1; this covers a flushed database
-        version = update_rules(
-            {
-                Tier.B: (Decimal("1500"), Decimal("5000"), None),
-                Tier.A: (Decimal("3000"), Decimal("10000"), 182),
-            },
-            by=None,
-            note="defaults",
-        )
+        version = update_rules(dict(defaults.TIER_RULES), by=None, note="defaults")
     return version
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/<int:pk>/adjust/", views.adjust, name="adjust"),
     path("customers/<int:pk>/tier/", views.set_tier, name="set_tier"),
     path("customers/<int:pk>/check/", views.check_now, name="check_now"),
+    path("customers/<int:pk>/card/", views.card, name="card"),
     path("applications/", views_admin.register, name="register"),
     path("applications/export/", views_admin.register_export, name="register_export"),
     path("applications/<int:pk>/", views_admin.application_detail, name="application"),

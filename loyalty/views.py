@@ -15,6 +15,7 @@ from crm.models import Role
 from crm.params import page_param
 from customers.models import Customer
 from loyalty import services
+from loyalty.barcodes import code128_svg
 from loyalty.forms import AdjustForm, RedeemForm, TierForm
 from loyalty.models import MembershipCard, PointsEntry, TierChange
 
@@ -120,3 +121,19 @@ def check_now(request, pk):
         return redirect("loyalty:application_form", application.pk)
     messages.info(request, _("%(name)s does not yet qualify for a higher tier.") % {"name": customer.name})
     return redirect("customers:detail", customer.pk)
+
+
+@staff_required()
+def card(request, pk):
+    """The customer's card to print (an A4 sheet or a card printer): number, tier and its
+    barcode, which the till search takes like a typed card number."""
+    customer = _customer(request, pk)
+    current = MembershipCard.objects.filter(customer=customer, voided_at__isnull=True).order_by("-issued_at").first()
+    number = customer.card_number
+    context = {
+        "customer": customer,
+        "card": current,
+        "number": number,
+        "barcode": code128_svg(number) if number else "",
+    }
+    return render(request, "loyalty/card.html", context)

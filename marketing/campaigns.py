@@ -30,6 +30,8 @@ from crm.models import staff_profile
 from customers.models import Tier
 from followups.models import OutboundMessage
 from loyalty.models import PointsAccount
+from loyalty.voucher_models import Voucher, VoucherSource
+from loyalty.vouchers import new_code
 from marketing import segments, texts
 from marketing.models import (
     EDITABLE,
@@ -212,13 +214,15 @@ def _queue_batch(campaign: Campaign, now: dt.datetime, counts: Counter) -> bool:
         recent, today = _recent_messages(ids, now)
         points = dict(PointsAccount.objects.filter(customer_id__in=ids).values_list("customer_id", "balance"))
         by_status: dict[str, list[int]] = {}
-        messages = []
+        sending = []
         for recipient in batch:
             status = _decide(recipient.customer, recent.get(recipient.customer_id, 0), recipient.customer_id in today)
             by_status.setdefault(status, []).append(recipient.pk)
             counts[status] += 1
             if status == RecipientStatus.QUEUED:
-                messages.append(_message(campaign, recipient.customer, points.get(recipient.customer_id, 0)))
+                sending.append(recipient.customer)
+        codes = _vouchers(campaign, sending, now)
+        messages = [_message(campaign, c, points.get(c.pk, 0), codes.get(c.pk, "")) for c in sending]
         OutboundMessage.objects.bulk_create(messages, ignore_conflicts=True)
         for status, pks in by_status.items():
             fields = {"status": status}
@@ -259,12 +263,41 @@ def _decide(customer, recent: int, got_one_today: bool) -> str:
     return RecipientStatus.QUEUED
 
 
-def _message(campaign: Campaign, customer, points: int) -> OutboundMessage:
+def _vouchers(campaign: Campaign, customers: list, now: dt.datetime) -> dict[int, str]:
+    """The campaign's voucher for each customer it is sending to (issued once: the key),
+    as {customer id: code}. One INSERT and one read per batch."""
+    if not campaign.voucher_type_id or not customers:
+        return {}
+    vtype = campaign.voucher_type
+    day = timezone.localdate(now)
+    until = day + dt.timedelta(days=max(vtype.valid_days, 1) - 1)
+    keys = {f"campaign:{campaign.pk}:{c.pk}": c for c in customers}
+    Voucher.objects.bulk_create(
+        [
+            Voucher(
+                code=new_code(),
+                type=vtype,
+                customer=c,
+                store=c.home_store,
+                source=VoucherSource.CAMPAIGN,
+                issue_key=key,
+                valid_from=day,
+                valid_until=until,
+                issued_by=campaign.approved_by,
+            )
+            for key, c in keys.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return dict(Voucher.objects.filter(issue_key__in=list(keys)).values_list("customer_id", "code"))
+
+
+def _message(campaign: Campaign, customer, points: int, voucher: str = "") -> OutboundMessage:
     store = campaign.store or customer.home_store
     return OutboundMessage(
         key=message_key(campaign.pk, customer.pk),
         customer=customer,
         store=store,
         mobile=customer.mobile,
-        body=texts.text(campaign.body, texts.context(customer, store, points)),
+        body=texts.text(campaign.body, texts.context(customer, store, points, voucher)),
     )

@@ -53,3 +53,40 @@ def seed_demo(*, rng, today, stores, staff, customers) -> None:
         created_by=manager,
     )
     campaigns.record_saved(draft, by=manager, created=True)
+    _events(rng, today, store, manager, staff.get("clerk") or manager)
+
+
+def _events(rng, today, store, manager, clerk) -> None:
+    from marketing import events
+    from marketing.models import MemberEvent, Rsvp
+
+    afternoon = dt.time(14, 0)
+    past = MemberEvent.objects.create(
+        name="金卡会员日",
+        kind="member_day",
+        store=store,
+        capacity=20,
+        tiers=["A"],
+        invite_by_sms=False,
+        starts_at=timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=10), afternoon)),
+        created_by=manager,
+    )
+    coming = MemberEvent.objects.create(
+        name="秋冬新品品鉴会",
+        kind="tasting",
+        store=store,
+        capacity=12,
+        tiers=["A", "B"],
+        invite_by_call=True,
+        message="{name}您好，诚邀您参加{store}秋冬新品品鉴会。",
+        starts_at=timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=7), afternoon)),
+        created_by=manager,
+    )
+    for event in (past, coming):
+        events.invite(event, by=manager)
+        for i, invitation in enumerate(event.invitations.order_by("id")):
+            answer = rng.choice([Rsvp.YES, Rsvp.YES, Rsvp.MAYBE, Rsvp.NO, None])
+            if answer is not None:
+                invitation = events.answer(invitation, answer, party_size=1 + i % 2, by=clerk)
+            if event is past and invitation.rsvp == Rsvp.YES:
+                events.check_in(invitation, by=clerk)

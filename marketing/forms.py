@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Store, staff_profile
 from customers.models import Tier
+from loyalty.voucher_models import VoucherType
 from marketing import texts
 from marketing.models import Campaign, Segment
 from reports.models import AbcClass
@@ -84,7 +85,7 @@ class SegmentForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "segment", "body", "send_at", "priority_days", "holdout_percent"]
+        fields = ["name", "segment", "body", "send_at", "priority_days", "holdout_percent", "voucher_type"]
         widgets = {
             "send_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "body": forms.Textarea(attrs={"rows": 4}),
@@ -93,6 +94,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.visible_to(user)
+        self.fields["voucher_type"].queryset = VoucherType.objects.filter(is_active=True, rule="")
         self.fields["send_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["priority_days"].validators.append(MaxValueValidator(30))
         self.fields["holdout_percent"].validators.append(MaxValueValidator(50))
@@ -100,6 +102,12 @@ class CampaignForm(forms.ModelForm):
             self.initial.setdefault("holdout_percent", settings.KEDANG_MARKETING_HOLDOUT_PERCENT)
         names = "、".join(f"{{{key}}} {label}" for key, label in texts.PLACEHOLDERS.items())
         self.fields["body"].help_text = _("Placeholders: %(names)s. The opt-out line is added.") % {"names": names}
+
+    def clean(self):
+        data = super().clean()
+        if "{voucher}" in (data.get("body") or "") and not data.get("voucher_type"):
+            self.add_error("voucher_type", _("The text shows a voucher code: choose the voucher."))
+        return data
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -69,6 +69,15 @@ class Campaign(models.Model):
         help_text=_("Gold and silver members get the message this many days before everyone else."),
     )
     holdout_percent = models.PositiveSmallIntegerField(_("control group (%)"), default=10)
+    voucher_type = models.ForeignKey(
+        "loyalty.VoucherType",
+        verbose_name=_("voucher with the message"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Each customer the message goes to gets one; {voucher} in the text is its code."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -166,3 +175,79 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.customer_id} {self.status}"
+
+
+# --- member events ----------------------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    CLUB = "club", _("Club activity")
+    MEMBER_DAY = "member_day", _("Member day")
+    TASTING = "tasting", _("New-product tasting")
+    TALK = "talk", _("Decoration talk")
+
+
+class MemberEvent(models.Model):
+    """A club activity, member day, tasting or talk that customers are invited to."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("starts at"))
+    capacity = models.PositiveIntegerField(_("places"))
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("invite the segment"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tiers = models.JSONField(_("or invite these tiers"), default=list, blank=True)
+    invite_by_sms = models.BooleanField(_("invite by SMS"), default=True)
+    invite_by_call = models.BooleanField(_("invite by call (clerks' worklists)"), default=False)
+    message = models.TextField(_("invitation text"), blank=True)
+    attribution_days = models.PositiveSmallIntegerField(_("purchases counted for (days)"), default=14)
+    invited_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("marketing:event", args=[self.pk])
+
+
+class Rsvp(models.TextChoices):
+    INVITED = "invited", _("Invited, no answer yet")
+    YES = "yes", _("Coming")
+    WAITLIST = "waitlist", _("On the waiting list")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("Not coming")
+
+
+class Invitation(models.Model):
+    event = models.ForeignKey(MemberEvent, on_delete=models.CASCADE, related_name="invitations")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+")
+    rsvp = models.CharField(_("answer"), max_length=10, choices=Rsvp.choices, default=Rsvp.INVITED)
+    party_size = models.PositiveSmallIntegerField(_("people"), default=1)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    checked_in_at = models.DateTimeField(_("came"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "customer"], name="one_invitation_per_event"),
+            models.CheckConstraint(condition=Q(party_size__gte=1, party_size__lte=20), name="invitation_party_1_to_20"),
+        ]
+        indexes = [models.Index(fields=["event", "rsvp", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.customer_id} {self.rsvp}"

@@ -18,8 +18,15 @@ PLACEHOLDERS = {
     "store": _("store name"),
     "points": _("points balance"),
     "cumulative_spend": _("cumulative spend"),
+    "voucher": _("voucher code (with a voucher)"),
 }
-SAMPLE = {"name": "王女士", "store": "南京西路店", "points": 3280, "cumulative_spend": "3280.00"}
+SAMPLE = {
+    "name": "王女士",
+    "store": "南京西路店",
+    "points": 3280,
+    "cumulative_spend": "3280.00",
+    "voucher": "ACDE345679",
+}
 PART_LENGTH = 70
 
 
@@ -32,12 +39,13 @@ def unknown_placeholders(body: str) -> list[str]:
     return sorted(name for name in names if name not in PLACEHOLDERS)
 
 
-def context(customer, store, points: int) -> dict:
+def context(customer, store, points: int, voucher: str = "") -> dict:
     return {
         "name": customer.salutation,
         "store": store.name,
         "points": points,
         "cumulative_spend": f"{customer.cumulative_spend:.2f}",
+        "voucher": voucher,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketing import views
+from marketing import views, views_events
 
 app_name = "marketing"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("<int:pk>/reject/", views.campaign_decline, {"how": "reject"}, name="campaign_reject"),
     path("<int:pk>/send-back/", views.campaign_decline, {"how": "send_back"}, name="campaign_send_back"),
     path("<int:pk>/results.xlsx", views.campaign_export, name="campaign_export"),
+    path("events/", views_events.event_list, name="events"),
+    path("events/new/", views_events.event_edit, name="event_create"),
+    path("events/<int:pk>/", views_events.event_detail, name="event"),
+    path("events/<int:pk>/edit/", views_events.event_edit, name="event_edit"),
+    path("events/<int:pk>/invite/", views_events.event_invite, name="event_invite"),
+    path("events/<int:pk>/check-in/", views_events.event_check_in, name="event_check_in"),
+    path("events/<int:pk>/invitations/<int:invitation>/", views_events.invitation_answer, name="invitation_answer"),
 ]

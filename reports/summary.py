@@ -27,6 +27,7 @@ from django.utils import timezone
 from crm.models import Store
 from customers.models import ContactLog, Customer, Purchase, Tier
 from followups.models import Channel, FollowUpTask, TaskStatus
+from reports import rules
 from reports.models import (
     ChurnReasonDay,
     ClerkDay,
@@ -277,7 +278,7 @@ def summarise_period(kind: str, key: str, start: dt.date, end: dt.date, through:
 
 # Ranks within each home store. Ties share a rank (RANK()), so tied customers always
 # land in the same class: the class of the first position the tie occupies.
-# Spend class: (rank - 1) / n below 20% important, 50% major, 80% ordinary, else small.
+# Spend class and segment: the CASEs generated from reports.rules (PARETO, RFM_GRID).
 # R, F, M scores: 1 + 5 * (ascending rank - 1) / n, integer division, so 1..5 with ties
 # sharing the lower score (R ascends with the last purchase time: most recent scores 5).
 _FACTS_SQL = """
@@ -303,21 +304,9 @@ WITH agg AS (
 INSERT INTO {facts} (period_id, customer_id, store_id, purchases, amount, first_at, last_at, abc, r, f, m,
                      segment, rated, rating_sum, surveys, survey_sum, referrals)
 SELECT %(period)s, s.customer_id, s.store_id, s.purchases, s.amount, s.first_at, s.last_at,
-       CASE WHEN 10 * (s.spend_rank - 1) < 2 * s.n THEN 'important'
-            WHEN 10 * (s.spend_rank - 1) < 5 * s.n THEN 'major'
-            WHEN 10 * (s.spend_rank - 1) < 8 * s.n THEN 'ordinary'
-            ELSE 'small' END,
+       {pareto},
        s.r, s.f, s.m,
-       CASE WHEN s.r <= 2 AND s.f <= 2 THEN 'hibernating'
-            WHEN s.r <= 2 AND s.f <= 4 THEN 'at_risk'
-            WHEN s.r <= 2 THEN 'cant_lose'
-            WHEN s.r = 3 AND s.f <= 2 THEN 'about_to_sleep'
-            WHEN s.r = 3 AND s.f = 3 THEN 'need_attention'
-            WHEN s.r <= 4 AND s.f >= 4 THEN 'loyal'
-            WHEN s.r = 4 AND s.f = 1 THEN 'promising'
-            WHEN s.f = 1 THEN 'new'
-            WHEN s.f <= 3 THEN 'potential'
-            ELSE 'champions' END,
+       {segment},
        COALESCE(cl.rated, 0), COALESCE(cl.rating_sum, 0), COALESCE(cs.surveys, 0), COALESCE(cs.survey_sum, 0),
        COALESCE(rf.referrals, 0)
 FROM scored s
@@ -344,6 +333,8 @@ def _insert_customer_facts(period_id: int, lower: dt.datetime, upper: dt.datetim
     from complaints.models import Complaint
 
     sql = _FACTS_SQL.format(
+        pareto=rules.pareto_sql("s.spend_rank", "s.n"),
+        segment=rules.segment_sql("s.r", "s.f"),
         purchase=Purchase._meta.db_table,
         customer=Customer._meta.db_table,
         contact=ContactLog._meta.db_table,

@@ -4,14 +4,12 @@ office's chain view. All figures come from ``reports.figures`` (summary tables).
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from crm.access import require_profile, staff_required
 from crm.models import Role, Store
-from loyalty.models import ApplicationStatus
-from reports import charts, figures
+from reports import dashboards, figures
 from reports.periods import date_range
-from reports.tables import Cell, Table, export_response, pct
+from reports.tables import export_response
 
 analyst_required = staff_required(Role.MANAGER, Role.SUPERVISOR, Role.HEAD_OFFICE)
 chain_required = staff_required(Role.SUPERVISOR, Role.HEAD_OFFICE)
@@ -43,71 +41,6 @@ def index(request):
     return redirect("reports:chain")
 
 
-def _drill(name: str, period, **params) -> str:
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v not in (None, ""))
-    return f"{reverse(f'reports:{name}')}?from={period.start}&to={period.end}&{query}"
-
-
-def clerk_table(rows: list[figures.Figures], period, store=None) -> Table:
-    """Callback completion and data capture per clerk; every count links to its list."""
-    table = Table(
-        "clerks",
-        _("Figures per clerk"),
-        [
-            _("Clerk"),
-            _("Callbacks due"),
-            _("Done on time"),
-            _("Done late"),
-            _("Missed"),
-            _("Not yet due"),
-            _("Completion rate (%)"),
-            _("Purchases"),
-            _("Identified"),
-            _("Data-capture rate (%)"),
-            _("New customers"),
-            _("Accepting messages"),
-            _("Opt-in rate (%)"),
-        ],
-    )
-    store_id = store.pk if store else ""
-    for row in [*rows, None]:
-        f = row or figures.total(rows, _("Total"))
-        clerk = "" if row is None else f.key
-        calls = {"store": store_id, "clerk": clerk}
-        line = [
-            f.label or _("Not assigned"),
-            Cell(f.calls_due, _drill("callbacks", period, **calls)),
-            Cell(f.calls_on_time, _drill("callbacks", period, state="on_time", **calls)),
-            Cell(f.calls_late, _drill("callbacks", period, state="late", **calls)),
-            Cell(f.calls_missed, _drill("callbacks", period, state="missed", **calls)),
-            Cell(f.calls_open, _drill("callbacks", period, state="open", **calls)),
-            pct(f.completion_rate),
-            Cell(f.purchases, _drill("purchases", period, **calls)),
-            Cell(f.identified, _drill("purchases", period, identified=1, **calls)),
-            pct(f.capture_rate),
-            Cell(f.new_customers, _drill("new_customers", period, **calls)),
-            Cell(f.new_opted_in, _drill("new_customers", period, opted_in=1, **calls)),
-            pct(f.opt_in_rate),
-        ]
-        if row is None:
-            table.footer = line
-        else:
-            table.rows.append(line)
-    return table
-
-
-def trend_chart(weeks: list[figures.Figures]):
-    return charts.line_chart(
-        [w.label for w in weeks],
-        [
-            (_("Callback completion"), [w.completion_rate for w in weeks]),
-            (_("Data capture"), [w.capture_rate for w in weeks]),
-            (_("Messaging opt-in"), [w.opt_in_rate for w in weeks]),
-        ],
-        title=_("Last 12 weeks"),
-    )
-
-
 @analyst_required
 def store_dashboard(request):
     profile = require_profile(request.user)
@@ -119,17 +52,7 @@ def store_dashboard(request):
     rows = figures.per_clerk([store.pk], period)
     steps = figures.applications_by_step([store.pk], period)
     complaints = figures.open_complaints([store.pk]).get(store.pk, {"open": 0, "overdue": 0})
-    register = reverse("loyalty:register")
-    step_table = Table(
-        "applications",
-        _("Card applications raised in the range, by step reached"),
-        [_("Step"), _("Applications")],
-        [
-            [label, Cell(steps.get(status, 0), f"{register}?store={store.pk}&show=all")]
-            for status, label in ApplicationStatus.choices
-        ],
-    )
-    tables = [clerk_table(rows, period, store), step_table]
+    tables = [dashboards.clerk_table(rows, period, store), dashboards.application_steps_table(store, steps)]
     if response := export_response(request, tables, "store"):
         return response
     total = figures.total(rows)
@@ -142,7 +65,7 @@ def store_dashboard(request):
         "tables": tables,
         "complaints": complaints,
         "complaints_url": complaints_url,
-        "trend": trend_chart(figures.weekly([store.pk])),
+        "trend": dashboards.trend_chart(figures.weekly([store.pk])),
         "last_run": figures.last_run(),
     }
     return render(request, "reports/store.html", context)
@@ -160,192 +83,34 @@ def my_figures(request):
     context = {
         "period": period,
         "mine": mine,
-        "table": clerk_table([mine], period),
-        "trend": trend_chart(figures.weekly(store_ids, clerk_key=request.user.pk)),
+        "table": dashboards.clerk_table([mine], period),
+        "trend": dashboards.trend_chart(figures.weekly(store_ids, clerk_key=request.user.pk)),
         "last_run": figures.last_run(),
     }
     return render(request, "reports/mine.html", context)
 
 
-RANKINGS = {
-    "completion": ("completion_rate", _("Callback completion")),
-    "capture": ("capture_rate", _("Data capture")),
-    "opt_in": ("opt_in_rate", _("Messaging opt-in")),
-    "new": ("new_customers", _("New customers")),
-}
-
-
-def _ranked(rows: list[figures.Figures], measure: str) -> list[figures.Figures]:
-    return sorted(rows, key=lambda f: (getattr(f, measure) is None, -(getattr(f, measure) or 0), f.label))
-
-
 @chain_required
 def chain_dashboard(request):
     stores = visible_stores(request.user)
-    store_ids = [s.pk for s in stores]
     period = date_range(request.GET)
-    rank_by = request.GET.get("rank") if request.GET.get("rank") in RANKINGS else "completion"
-    measure, measure_label = RANKINGS[rank_by]
-    store_rows = figures.per_store(stores, period)
-    ranked = _ranked(store_rows, measure)
-    complaints = figures.open_complaints(store_ids)
-    mix = figures.tier_mix(store_ids)
-    pipeline = figures.pipeline(store_ids)
-    tables = [
-        _ranking_table(ranked, period, complaints),
-        _region_table(figures.per_region(store_rows)),
-        _tier_table(stores, mix["stores"]),
-        _pipeline_table(stores, pipeline),
-        _ageing_table(pipeline),
-    ]
-    if response := export_response(request, tables, "chain"):
+    rank_by = request.GET.get("rank") if request.GET.get("rank") in dashboards.RANKINGS else "completion"
+    measure, measure_label = dashboards.RANKINGS[rank_by]
+    board = dashboards.chain(stores, period, measure)
+    if response := export_response(request, board.tables, "chain"):
         return response
-    tiers = figures.tier_rows(mix["stores"])
     context = {
         "period": period,
         "rank_by": rank_by,
-        "rankings": [(key, label) for key, (_m, label) in RANKINGS.items()],
-        "total": figures.total(store_rows),
-        "tables": tables,
-        "tiers": tiers,
-        "tier_day": mix["day"],
-        "tier_chart": charts.bar_chart(
-            [(t["label"], t["share"]) for t in tiers],
-            percent=True,
-            targets=[t["target"] for t in tiers],
-            title=_("Tier mix (bar) against the 20/40/40 target (tick)"),
-        ),
-        "ranking_chart": charts.bar_chart(
-            [(f.extra["store"].name, getattr(f, measure)) for f in ranked[:15]],
-            percent=measure.endswith("rate"),
-            title=measure_label,
-        ),
-        "trend": trend_chart(figures.weekly(store_ids)),
-        "open_complaints": sum(c["open"] for c in complaints.values()),
+        "rankings": [(key, label) for key, (_m, label) in dashboards.RANKINGS.items()],
+        "total": figures.total(board.store_rows),
+        "tables": board.tables,
+        "tiers": board.tiers,
+        "tier_day": board.tier_day,
+        "tier_chart": board.tier_chart(),
+        "ranking_chart": board.ranking_chart(measure, measure_label),
+        "trend": dashboards.trend_chart(figures.weekly([s.pk for s in stores])),
+        "open_complaints": board.open_complaints,
         "last_run": figures.last_run(),
     }
     return render(request, "reports/chain.html", context)
-
-
-def _ranking_table(ranked, period, complaints) -> Table:
-    table = Table(
-        "stores",
-        _("Stores ranked"),
-        [
-            _("Rank"),
-            _("Store"),
-            _("Region"),
-            _("Completion rate (%)"),
-            _("Missed callbacks"),
-            _("Data-capture rate (%)"),
-            _("Opt-in rate (%)"),
-            _("New customers"),
-            _("Purchases"),
-            _("Sales"),
-            _("Open complaints"),
-        ],
-    )
-    for n, f in enumerate(ranked, start=1):
-        store = f.extra["store"]
-        dashboard = f"{reverse('reports:store')}?store={store.pk}&{period.query()}"
-        table.rows.append(
-            [
-                n,
-                Cell(str(store), dashboard),
-                store.region,
-                pct(f.completion_rate),
-                Cell(f.calls_missed, _drill("callbacks", period, store=store.pk, state="missed")),
-                pct(f.capture_rate),
-                pct(f.opt_in_rate),
-                Cell(f.new_customers, _drill("new_customers", period, store=store.pk)),
-                Cell(f.purchases, _drill("purchases", period, store=store.pk)),
-                f.sales,
-                Cell(
-                    complaints.get(store.pk, {}).get("open", 0),
-                    f"{reverse('complaints:list')}?scope=store&status=open&store={store.pk}",
-                ),
-            ]
-        )
-    return table
-
-
-def _region_table(regions) -> Table:
-    return Table(
-        "regions",
-        _("Per region"),
-        [
-            _("Region"),
-            _("Completion rate (%)"),
-            _("Data-capture rate (%)"),
-            _("Opt-in rate (%)"),
-            _("New customers"),
-            _("Purchases"),
-            _("Sales"),
-        ],
-        [
-            [
-                f.label,
-                pct(f.completion_rate),
-                pct(f.capture_rate),
-                pct(f.opt_in_rate),
-                f.new_customers,
-                f.purchases,
-                f.sales,
-            ]
-            for f in regions
-        ],
-    )
-
-
-def _tier_table(stores, mix) -> Table:
-    table = Table(
-        "tiers",
-        _("Tier mix per store (target A 20% / B 40% / C 40%)"),
-        [_("Store"), _("Gold (A)"), _("Silver (B)"), _("Points card (C)"), "A %", "B %", "C %"],
-    )
-    customers = reverse("customers:list")
-    for store in stores:
-        counts = mix.get(store.pk, {"A": 0, "B": 0, "C": 0})
-        whole = sum(counts.values())
-        table.rows.append(
-            [
-                str(store),
-                *[Cell(counts[t], f"{customers}?store={store.pk}&tier={t}") for t in "ABC"],
-                *[pct(figures.ratio(counts[t], whole)) for t in "ABC"],
-            ]
-        )
-    return table
-
-
-def _pipeline_table(stores, pipeline) -> Table:
-    register = reverse("loyalty:register")
-    steps = figures.PIPELINE_STEPS
-    table = Table(
-        "pipeline",
-        _("Card register pipeline per store"),
-        [_("Store"), *[ApplicationStatus(s).label for s in steps], _("Not submitted after 3 days")],
-    )
-    for store in stores:
-        by_step = pipeline.get(store.pk, {})
-        late = sum(sum(by_step.get(s, [0])[1:]) for s in (ApplicationStatus.CREATED, ApplicationStatus.ENTERED))
-        url = f"{register}?store={store.pk}"
-        table.rows.append(
-            [Cell(str(store), url), *[sum(by_step.get(s, [0])) for s in steps], Cell(late, f"{url}&show=open")]
-        )
-    return table
-
-
-def _ageing_table(pipeline) -> Table:
-    steps = figures.PIPELINE_STEPS
-    labels = [_("0-3 days"), _("4-7 days"), _("8-14 days"), _("15 days or more")]
-    totals = {s: [0] * len(labels) for s in steps}
-    for by_step in pipeline.values():
-        for step, ages in by_step.items():
-            if step in totals:
-                totals[step] = [a + b for a, b in zip(totals[step], ages, strict=True)]
-    return Table(
-        "ageing",
-        _("Unfinished applications by age"),
-        [_("Step"), *labels],
-        [[ApplicationStatus(s).label, *totals[s]] for s in steps],
-    )

@@ -53,9 +53,8 @@ def _list(request, title, table: Table, page, query, period):
     return render(request, "reports/list.html", context)
 
 
-@staff_required()
-def callbacks(request):
-    store_ids, clerk, period = _scope(request)
+def _callback_tasks(request, store_ids, clerk, period):
+    """The calls due in the period (open or done), narrowed by ``?state=``."""
     tasks = FollowUpTask.objects.visible_to(request.user).exclude(channel=Channel.SMS)
     tasks = tasks.filter(
         store_id__in=store_ids,
@@ -76,26 +75,34 @@ def callbacks(request):
         tasks = tasks.filter(status=TaskStatus.PENDING, due_date__lt=today)
     elif state == "open":
         tasks = tasks.filter(status=TaskStatus.PENDING, due_date__gte=today)
-    tasks = tasks.select_related("customer", "store", "assignee__staff").order_by("due_date", "id")
+    return tasks.select_related("customer", "store", "assignee__staff").order_by("due_date", "id")
+
+
+def _callback_row(t) -> list:
+    return [
+        t.due_date,
+        Cell(t.customer.name, t.customer.get_absolute_url()),
+        t.store.name,
+        staff_name(t.assignee),
+        t.purpose,
+        t.get_status_display(),
+        timezone.localtime(t.completed_at).strftime("%Y-%m-%d %H:%M") if t.completed_at else "",
+    ]
+
+
+@staff_required()
+def callbacks(request):
+    store_ids, clerk, period = _scope(request)
+    tasks = _callback_tasks(request, store_ids, clerk, period)
     headers = [_("Due"), _("Customer"), _("Store"), _("Assigned to"), _("Purpose"), _("Status"), _("Completed")]
-
-    def row(t):
-        return [
-            t.due_date,
-            Cell(t.customer.name, t.customer.get_absolute_url()),
-            t.store.name,
-            staff_name(t.assignee),
-            t.purpose,
-            t.get_status_display(),
-            timezone.localtime(t.completed_at).strftime("%Y-%m-%d %H:%M") if t.completed_at else "",
-        ]
-
+    state = request.GET.get("state")
     title = _("Callbacks") + (f" · {CALL_STATES[state]}" if state in CALL_STATES else "")
-    export = Table("callbacks", title, headers, (row(t) for t in tasks.iterator()))
+    export = Table("callbacks", title, headers, (_callback_row(t) for t in tasks.iterator()))
     if response := export_response(request, [export], "callbacks"):
         return response
     page, query = _page(request, tasks)
-    return _list(request, title, Table("callbacks", title, headers, [row(t) for t in page]), page, query, period)
+    rows = [_callback_row(t) for t in page]
+    return _list(request, title, Table("callbacks", title, headers, rows), page, query, period)
 
 
 @staff_required()

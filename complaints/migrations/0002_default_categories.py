@@ -2,10 +2,7 @@
 
 from django.db import migrations
 
-CATEGORIES = ["产品质量", "服务", "配送物流", "价格", "安装", "其他"]
-DEPARTMENTS = ["销售部", "质量部", "生产部", "物流部", "售后部"]
-# severity: (first response hours, resolution hours), calendar hours
-DEADLINES = {"low": (48, 14 * 24), "normal": (24, 7 * 24), "high": (8, 3 * 24), "critical": (2, 24)}
+from complaints.defaults import CATEGORIES, DEADLINES, DEPARTMENTS
 
 
 def create_defaults(apps, schema_editor):

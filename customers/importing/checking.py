@@ -1,6 +1,6 @@
 """Phase one of an import: read the workbook, check every row, stage it. Writes no customer.
 
-The rows are streamed from openpyxl's read-only reader in batches and staged as
+The rows are read with python-calamine (``reading.py``) and checked in batches and staged as
 ``ImportRow``s; duplicates inside the file and the customer of each purchase are then
 found with queries on the staged rows, so memory stays flat however long the file is.
 """
@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from crm.models import staff_profile
 from customers.importing import bulk, safety
@@ -25,7 +24,7 @@ from customers.importing.columns import (
     match_headers,
 )
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
-from customers.importing.reading import sheet_values
+from customers.importing.reading import Workbook
 from customers.importing.rows import check_customer_row, check_purchase_row
 from customers.models import Customer
 
@@ -45,10 +44,10 @@ def check_job(job: ImportJob) -> ImportJob:
     ImportRow.objects.filter(job=job).delete()
     try:
         facts = safety.check_workbook(job.file.path)
-        workbook = load_workbook(job.file.path, read_only=True, data_only=True, keep_links=False)
+        workbook = Workbook(job.file.path)
     except safety.FileRefused as refusal:
         return _refuse(job, str(refusal))
-    except Exception:  # openpyxl raises many kinds of error on a damaged file
+    except Exception:  # calamine raises several kinds of error on a damaged file
         return _refuse(
             job, _("This workbook could not be read; it may be damaged. Open it in Excel and save it again.")
         )
@@ -62,7 +61,7 @@ def check_job(job: ImportJob) -> ImportJob:
             % {"count": facts.formula_cells}
         )
     try:
-        with workbook_closing(workbook):
+        with workbook:
             headers = {}
             customer_title = find_sheet(workbook.sheetnames, CUSTOMER_SHEET_NAMES)
             purchase_title = find_sheet(workbook.sheetnames, PURCHASE_SHEET_NAMES)
@@ -71,7 +70,7 @@ def check_job(job: ImportJob) -> ImportJob:
                 if not others:
                     raise SheetProblem(_("The workbook has no 顾客 (customers) sheet."))
                 customer_title = others[0]
-            estimate = sum(_row_estimate(workbook[t]) for t in (customer_title, purchase_title) if t)
+            estimate = sum(workbook.row_estimate(t) for t in (customer_title, purchase_title) if t)
             ImportJob.objects.filter(pk=job.pk).update(
                 progress_total=estimate, progress_done=0, worked_at=timezone.now()
             )
@@ -83,7 +82,7 @@ def check_job(job: ImportJob) -> ImportJob:
                 if title is None:
                     continue
                 # Every row there is, whatever size the file states (hand-made files are often wrong).
-                rows = sheet_values(workbook[title])
+                rows = workbook.rows(title)
                 header_cells, positions, unknown, header_row = _find_header(rows, columns, needs, title)
                 headers[sheet] = {"title": title, "cells": header_cells, "row": header_row}
                 if unknown:
@@ -108,18 +107,6 @@ def check_job(job: ImportJob) -> ImportJob:
     return job
 
 
-class workbook_closing:
-    def __init__(self, workbook):
-        self.workbook = workbook
-
-    def __enter__(self):
-        return self.workbook
-
-    def __exit__(self, *exc):
-        self.workbook.close()
-        return False
-
-
 def _refuse(job: ImportJob, message: str) -> ImportJob:
     from customers.privacy.uploads import discard_upload
 
@@ -128,13 +115,6 @@ def _refuse(job: ImportJob, message: str) -> ImportJob:
     job.save(update_fields=["status", "message"])
     discard_upload(job)  # a refused file is not kept (it may hold ID numbers in plain text)
     return job
-
-
-def _row_estimate(worksheet) -> int:
-    try:
-        return max(int(worksheet.max_row or 0) - 1, 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _find_header(rows: Iterator, columns: dict, needs: tuple, title: str):

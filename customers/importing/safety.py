@@ -1,4 +1,4 @@
-"""Checks run on an uploaded file before openpyxl is allowed to read it.
+"""Checks run on an uploaded file before the workbook reader is allowed to read it.
 
 An xlsx file is a zip archive of XML parts. We look at the archive itself, never at
 the name or the browser's content type: a renamed PDF, an old .xls, a password-protected
@@ -31,11 +31,11 @@ class FileFacts:
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "KEDANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+    return settings.KEDANG_IMPORT_MAX_BYTES
 
 
 def max_unpacked_bytes() -> int:
-    return getattr(settings, "KEDANG_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+    return settings.KEDANG_IMPORT_MAX_UNPACKED_BYTES
 
 
 def check_size(size: int) -> None:

@@ -20,7 +20,6 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -29,11 +28,12 @@ from django.utils.translation import gettext as _
 
 from crm.access import audit
 from customers.importing import bulk
+from customers.importing.context import WriteContext
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
 from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
 from customers.privacy import consent
-from customers.services import LineData, next_receipt_number, record_purchase
+from customers.services import LineData, record_purchase
 
 log = logging.getLogger(__name__)
 
@@ -44,51 +44,6 @@ PURCHASE_GROUPS = 200
 KEY_NAMESPACE = uuid.UUID("6f1c2f4e-3b59-4a53-9d7e-2f0c7a1e5b10")
 # Fields filled from the file when Kedang has none (or always, when the file wins).
 _FILLABLE = ("gender", "card_number", "address", "birthday", "wedding_anniversary")
-
-
-class _Context:
-    def __init__(self, job: ImportJob):
-        self.job = job
-        self.store = job.store
-        self.by = job.confirmed_by or job.created_by
-        self.now = timezone.now()
-        self._clerks: dict[str, object] = {}
-        self._receipts: dict[str, int] = {}
-
-    def receipt_number(self, when: dt.datetime) -> str:
-        """The till's next generated receipt number for ``when``'s day, counted here.
-
-        An import records its purchases one after the other, so it asks
-        ``next_receipt_number`` once per day and counts on from there. The numbers are
-        the ones ``record_purchase`` would give.
-        """
-        day = timezone.localtime(when).strftime("%Y%m%d")
-        if day not in self._receipts:
-            first = next_receipt_number(self.store, when)
-            self._receipts[day] = int(first.rsplit("-", 1)[1]) - 1
-        self._receipts[day] += 1
-        return f"{self.store.code}-{day}-{self._receipts[day]:04d}"
-
-    def unuse_receipt(self, when: dt.datetime) -> None:
-        """The purchase was already recorded (a re-import): its number was not used."""
-        day = timezone.localtime(when).strftime("%Y%m%d")
-        if day in self._receipts:
-            self._receipts[day] -= 1
-
-    def forget_receipts(self) -> None:
-        """After a batch rolled back, its numbers were not used: count again."""
-        self._receipts.clear()
-
-    def clerk(self, name: str):
-        """The store's staff member known by ``name`` (display name, first name or login)."""
-        if not name:
-            return None
-        if name not in self._clerks:
-            users = get_user_model().objects.filter(staff__store=self.store)
-            self._clerks[name] = users.filter(
-                Q(staff__display_name=name) | Q(first_name=name) | Q(username=name)
-            ).first()
-        return self._clerks[name]
 
 
 def run_job(job_id: int) -> ImportJob:
@@ -102,7 +57,7 @@ def run_job(job_id: int) -> ImportJob:
     staged = ImportRow.objects.filter(job=job)
     to_write = staged.filter(status=RowStatus.VALID).count()
     ImportJob.objects.filter(pk=job.pk).update(progress_total=to_write, progress_done=0)
-    ctx = _Context(job)
+    ctx = WriteContext(job)
 
     customers = staged.filter(sheet=RowSheet.CUSTOMERS, status=RowStatus.VALID).order_by("row_number")
     after = 0  # the batches go down the file: no index scan over the rows already written
@@ -158,7 +113,7 @@ class _Staged(NamedTuple):
     data: dict
 
 
-def _write_customers(ctx: _Context, pks: list[int]) -> None:
+def _write_customers(ctx: WriteContext, pks: list[int]) -> None:
     job = ctx.job
     with transaction.atomic():
         rows = [
@@ -237,7 +192,7 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _new_customer(ctx: _Context, row: _Staged, spent_in_history: Decimal) -> tuple[Customer, Decimal]:
+def _new_customer(ctx: WriteContext, row: _Staged, spent_in_history: Decimal) -> tuple[Customer, Decimal]:
     """A customer as the file has them, and the opening balance to record.
 
     The file's cumulative spend includes the purchases of the purchase sheet, which are
@@ -282,13 +237,13 @@ def _new_customer(ctx: _Context, row: _Staged, spent_in_history: Decimal) -> tup
     return customer, opening
 
 
-def _opening_time(ctx: _Context, member_since: dt.date | None) -> dt.datetime:
+def _opening_time(ctx: WriteContext, member_since: dt.date | None) -> dt.datetime:
     if member_since is None:
         return ctx.now
     return timezone.make_aware(dt.datetime.combine(member_since, dt.time(12)))
 
 
-def _open_balances(ctx: _Context, created: list[tuple[Customer, Decimal]]) -> None:
+def _open_balances(ctx: WriteContext, created: list[tuple[Customer, Decimal]]) -> None:
     """One imported purchase per new customer with spend: their cumulative spend before Kedang."""
     opening = [(customer, amount) for customer, amount in created if amount > 0]
     note = _("Opening balance from the store's spreadsheet")
@@ -380,7 +335,7 @@ def _fill(customer: Customer, row: _Staged, file_wins: bool) -> int:
 # --- purchases ------------------------------------------------------------------------
 
 
-def _write_purchases(ctx: _Context, keys: list[str]) -> None:
+def _write_purchases(ctx: WriteContext, keys: list[str]) -> None:
     job = ctx.job
     try:
         with transaction.atomic():
@@ -419,7 +374,7 @@ def _customers_of(rows: list[ImportRow]) -> dict[tuple[str, str], Customer]:
     return found
 
 
-def _record(ctx: _Context, rows: list[ImportRow], customers: dict) -> int:
+def _record(ctx: WriteContext, rows: list[ImportRow], customers: dict) -> int:
     first = rows[0].data
     customer = None
     if first.get("mobile"):

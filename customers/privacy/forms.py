@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Store
-from customers.privacy.models import ConsentKind, ConsentMethod, PrivacyNotice
+from customers.privacy.models import ConsentKind, ConsentMethod, PrivacyNotice, RightsKind
 from customers.validators import normalise_digits
 
 
@@ -62,3 +62,28 @@ class ConsentForm(forms.Form):
         if data.get("kind") == ConsentKind.DATA and data.get("granted") is False:
             self.add_error("kind", _("To withdraw consent to keep the data, ask head office to erase the customer."))
         return data
+
+
+class RightsRequestForm(forms.Form):
+    kind = forms.ChoiceField(choices=RightsKind.choices)
+    confirm = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == RightsKind.ERASE and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box: an erasure cannot be undone."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+
+
+class ExportFormatForm(forms.Form):
+    format = forms.ChoiceField(choices=[("xlsx", "xlsx"), ("json", "JSON")])
+
+
+class RetentionForm(forms.Form):
+    auto_erase = forms.BooleanField(
+        label=_("Erase customers past the retention period automatically (daily, cannot be undone)"), required=False
+    )

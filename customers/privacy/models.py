@@ -107,3 +107,68 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.kind} {self.granted}"
+
+
+class RightsKind(models.TextChoices):
+    EXPORT = "export", _("Export of all their data")
+    ERASE = "erase", _("Erasure")
+
+
+class RightsStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for head office")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RightsRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from customers.models import Customer
+
+        return self.filter(customer__in=Customer.objects.visible_to(user))
+
+
+class RightsRequest(models.Model):
+    """A customer's request to get a copy of their data or to be erased: the home store's
+    manager asks, head office decides (head office's own requests are approved at once)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="rights_requests")
+    kind = models.CharField(_("request"), max_length=10, choices=RightsKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=RightsStatus.choices, default=RightsStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = RightsRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("customer's request")
+        verbose_name_plural = _("customers' requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind"], condition=models.Q(status="pending"), name="one_pending_request_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind} {self.status}"
+
+
+class RetentionSetting(models.Model):
+    """Head office's choice: whether customers past the retention period are erased by the
+    daily job, or only listed for review (the default)."""
+
+    auto_erase = models.BooleanField(_("erase customers past the retention period automatically"), default=False)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention setting")
+
+    def __str__(self) -> str:
+        return f"auto_erase={self.auto_erase}"
+
+    @classmethod
+    def current(cls) -> "RetentionSetting":
+        return cls.objects.order_by("pk").first() or cls(auto_erase=False)

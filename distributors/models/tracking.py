@@ -3,6 +3,7 @@ monthly payments, pick-ups, shipments and the dealer's stock."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,13 +86,24 @@ class Payment(AccountRow):
         return f"{self.received_on} {self.amount}"
 
 
+class PickUpPolicyQuerySet(models.QuerySet):
+    def in_force(self, day) -> "PickUpPolicy | None":
+        """The latest policy valid on ``day``."""
+        valid = self.filter(valid_from__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+        return valid.order_by("-valid_from", "-pk").first()
+
+
 class PickUpPolicy(models.Model):
-    """Head office's pick-up policy (提货政策) in force between two dates."""
+    """Head office's pick-up policy (提货政策) in force between two dates (Django admin)."""
 
     name = models.CharField(_("name"), max_length=100)
     terms = models.TextField(_("terms"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = PickUpPolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from", "-pk"]
@@ -140,6 +152,10 @@ class Shipment(AccountRow):
 
     def __str__(self) -> str:
         return f"{self.dispatched_on} {self.carrier} {self.tracking_number}"
+
+    def clean(self):
+        if self.arrived_on and self.dispatched_on and self.arrived_on < self.dispatched_on:
+            raise ValidationError({"arrived_on": _("It cannot arrive before it was dispatched.")})
 
 
 class StockReport(AccountRow):

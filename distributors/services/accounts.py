@@ -13,7 +13,7 @@ from crm import hooks
 from crm.access import audit
 from crm.models import Role, Store, staff_profile
 from customers.models import Customer, CustomerKind
-from distributors.models import AccountChange, ChangeKind, DealerAccount, Grade, Status
+from distributors.models import AccountChange, ChangeKind, DealerAccount, Grade, PickUp, PickUpPolicy, Status
 from distributors.models.accounts import GRADES_BY_STATUS, TRANSITIONS
 
 # What has to be done after a cooperation ends (seed 004: 要做好终止后的工作).
@@ -186,6 +186,8 @@ def add_row(account: DealerAccount, row, *, by):
     with transaction.atomic():
         row.account = account
         row.created_by = by
+        if isinstance(row, PickUp) and row.policy_id is None:
+            row.policy = PickUpPolicy.objects.in_force(row.on)
         row.save()
         audit(by, f"distributors.{row._meta.model_name}_added", account)
     return row

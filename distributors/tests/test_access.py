@@ -12,6 +12,7 @@ OBJECT_URLS = [
     ("distributors:detail", {}),
     ("distributors:edit", {}),
     ("distributors:move", {}),
+    ("distributors:reassign", {}),
     ("distributors:add", {"section": "person"}),
     ("distributors:add", {"section": "payment"}),
     ("distributors:contract_step", {"contract": "contract", "step": "submit"}),
@@ -26,6 +27,7 @@ LIST_URLS = [
     "distributors:pick_ups",
     "distributors:shipments",
     "distributors:export",
+    "distributors:contracts",
 ]
 
 
@@ -44,6 +46,20 @@ def urls(account_a, am_a):
 
 def test_another_account_manager_gets_404_on_every_url_of_the_account(client_for, am_b, urls):
     client = client_for(am_b)
+    for url in urls:
+        # reassigning is for sales managers and head office: an account manager's 403 comes first
+        refused = (403,) if url.endswith("/reassign/") else (404, 405)
+        assert client.get(url).status_code in refused, url
+        data = {"to": "intent:soon", "arrived_on": "2026-03-02", "account_manager": am_b.pk}
+        assert client.post(url, data).status_code == refused[0], url
+
+
+def test_another_teams_sales_manager_gets_404_on_every_url_of_the_account(client_for, urls, account_a):
+    from crm.factories import make_staff
+    from crm.models import Role
+
+    other = make_staff("sales_other", Role.SALES_MANAGER)
+    client = client_for(other)
     for url in urls:
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {"to": "intent:soon", "arrived_on": "2026-03-02"}).status_code == 404, url
@@ -90,3 +106,24 @@ def test_the_dealers_customer_file_is_not_in_any_stores_customer_list(client_for
         assert not Customer.objects.visible_to(user).filter(pk=account_a.customer_id).exists()
         url = reverse("customers:detail", args=[account_a.customer_id])
         assert client_for(user).get(url).status_code == 404
+
+
+def test_account_and_sales_managers_have_a_home_page_leading_to_their_accounts(client_for, am_a, sales_manager):
+    for user in (am_a, sales_manager):
+        page = client_for(user).get(reverse("home"))
+        assert page.status_code == 200
+        assert reverse("distributors:list") in page.content.decode()
+        assert reverse("distributors:list") in client_for(user).get(reverse("followups:today")).content.decode()
+
+
+def test_every_link_in_the_account_managers_navigation_opens(client_for, am_a, sales_manager):
+    import re
+
+    for user in (am_a, sales_manager):
+        client = client_for(user)
+        home = client.get(reverse("home")).content.decode()
+        nav = home.split('id="nav"', 1)[1].split("</ul>", 1)[0]
+        links = set(re.findall(r'href="(/[^"]*)"', nav))
+        assert reverse("distributors:list") in links
+        for url in links:
+            assert client.get(url).status_code in (200, 302, 403), url

@@ -110,7 +110,14 @@ def _fill(am, n):
 
 
 @pytest.mark.parametrize(
-    "name", ["distributors:board", "distributors:dashboard", "distributors:payments", "distributors:list"]
+    "name",
+    [
+        "distributors:board",
+        "distributors:dashboard",
+        "distributors:payments",
+        "distributors:list",
+        "distributors:contracts",
+    ],
 )
 def test_the_board_and_dashboards_take_the_same_queries_for_3_or_30_accounts(
     client_for, django_assert_max_num_queries, sales_manager, am_a, name
@@ -172,3 +179,82 @@ def test_head_office_edits_the_rhythm(client_for, head_office):
     assert ServiceRhythm.objects.get(value_class="important").contact_every_days == 3
     data["form-0-contact_every_days"] = "0"
     assert client.post(reverse("distributors:rhythm"), data).status_code == 200
+
+
+def test_the_sales_manager_gives_an_account_to_another_account_manager_of_the_team(
+    client_for, sales_manager, am_a, am_b, account_a
+):
+    from crm.models import StaffProfile
+    from distributors.models import AccountChange
+
+    am_c = type(am_a).objects.create(username="am_c")
+    StaffProfile.objects.create(user=am_c, role="account_manager", sales_manager=sales_manager)
+    url = reverse("distributors:reassign", args=[account_a.pk])
+    assert client_for(am_a).post(url, {"account_manager": am_c.pk}).status_code == 403
+    client_for(sales_manager).post(url, {"account_manager": am_b.pk})  # not of the team
+    account_a.refresh_from_db()
+    assert account_a.account_manager == am_a
+    client_for(sales_manager).post(url, {"account_manager": am_c.pk, "reason": "区域调整"})
+    account_a.refresh_from_db()
+    assert account_a.account_manager == am_c
+    change = AccountChange.objects.get(account=account_a, kind="manager")
+    assert (change.old_value, change.new_value, change.by, change.reason) == ("am_a", "am_c", sales_manager, "区域调整")
+    assert client_for(am_a).get(reverse("distributors:detail", args=[account_a.pk])).status_code == 404
+
+
+def test_a_pick_up_gets_the_policy_in_force_on_its_day(client_for, am_a, account_a):
+    from distributors.models import PickUpPolicy
+
+    old = PickUpPolicy.objects.create(
+        name="2025政策", terms="返点1%", valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2025, 12, 31)
+    )
+    new = PickUpPolicy.objects.create(name="2026政策", terms="返点2%", valid_from=dt.date(2026, 1, 1))
+    url = reverse("distributors:add", args=[account_a.pk, "pickup"])
+    client_for(am_a).post(url, {"on": "2025-06-01", "product_line": "西装", "quantity": "5", "amount": "4000"})
+    client_for(am_a).post(url, {"on": "2026-06-01", "product_line": "西装", "quantity": "5", "amount": "4000"})
+    assert list(PickUp.objects.order_by("on").values_list("policy", flat=True)) == [old.pk, new.pk]
+
+
+def test_a_shipment_cannot_arrive_before_it_left_and_bad_dates_are_refused(client_for, am_a, account_a):
+    shipment = Shipment.objects.create(account=account_a, dispatched_on=dt.date(2026, 3, 5), carrier="顺丰")
+    url = reverse("distributors:shipment_arrived", args=[account_a.pk, shipment.pk])
+    for bad in ("2026-03-04", "2026-02-30", "\x00", "９" * 30):
+        assert client_for(am_a).post(url, {"arrived_on": bad}).status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.arrived_on is None
+    client_for(am_a).post(url, {"arrived_on": "2026-03-07"})
+    shipment.refresh_from_db()
+    assert shipment.arrived_on == dt.date(2026, 3, 7)
+    form = reverse("distributors:add", args=[account_a.pk, "shipment"])
+    data = {"dispatched_on": "2026-03-05", "carrier": "顺丰", "arrived_on": "2026-03-01"}
+    assert client_for(am_a).post(form, data).status_code == 200
+
+
+def test_contracts_waiting_for_review_and_ending_soon_are_counted_and_listed(client_for, am_a, account_a, account_b):
+    from django.utils import timezone
+
+    from distributors.models import Contract
+
+    today = timezone.localdate()
+    year = dt.timedelta(days=365)
+    Contract.objects.create(
+        account=account_a, number="A-1", key_terms="x", starts_on=today, ends_on=today + year, status="in_review"
+    )
+    Contract.objects.create(
+        account=account_a,
+        number="A-2",
+        key_terms="x",
+        starts_on=today - year,
+        ends_on=today + dt.timedelta(days=30),
+        status="signed",
+    )
+    Contract.objects.create(
+        account=account_b, number="B-1", key_terms="x", starts_on=today, ends_on=today + year, status="in_review"
+    )
+    client = client_for(am_a)
+    page = client.get(reverse("distributors:dashboard")).content.decode()
+    assert "等待总部审核: 1" in page and "90天内到期: 1" in page
+    in_review = client.get(reverse("distributors:contracts"), {"status": "in_review"}).content.decode()
+    assert "A-1" in in_review and "A-2" not in in_review and "B-1" not in in_review
+    ending = client.get(reverse("distributors:contracts"), {"ending": "on"}).content.decode()
+    assert "A-2" in ending and "A-1" not in ending

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from customers.models import ContactOutcome, Customer
-from followups.models import Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
+from followups.defaults import QUARTERLY_PURPOSE
+from followups.models import QUARTERLY_FROM_DAY, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
 
 REACHED = (ContactOutcome.SATISFIED, ContactOutcome.PROBLEM)
 QUARTER = dt.timedelta(days=91)
@@ -49,7 +50,7 @@ def apply_damping(day: dt.date) -> dict:
                 customer=customer,
                 kind=TaskKind.PLAN,
                 status=TaskStatus.PENDING,
-                rule__day_offset__lt=90,
+                rule__day_offset__lt=QUARTERLY_FROM_DAY,
             ).exclude(channel=Channel.SMS).update(status=TaskStatus.CANCELLED, note="quarterly cadence")
         damped += 1
     planned = plan_quarterly_calls(day)
@@ -82,7 +83,7 @@ def plan_quarterly_calls(day: dt.date) -> int:
                 "store_id": last.store_id,
                 "assignee_id": last.assignee_id,
                 "channel": Channel.CALL,
-                "purpose": "季度回访",
+                "purpose": QUARTERLY_PURPOSE,
                 "script": last.rule.script if last.rule_id else "",
                 "due_date": day,
             },

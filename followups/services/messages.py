@@ -1,5 +1,6 @@
 """Message text: placeholders, preview, the opt-out line, and stopping messages."""
 
+import re
 import string
 from decimal import Decimal
 
@@ -25,14 +26,22 @@ PLACEHOLDERS = {
     "points_needed": _("points still needed for the next gift"),
     "gift_hint": _("a sentence about the next gift, empty when there is none"),
     "years": _("years as a member"),
+    "card": _("the card ready to collect (card-ready message)"),
 }
 
 OPT_OUT_WORDS = {"TD", "T", "不接受", "退订"}
 
 
 class _Missing(dict):
+    """A placeholder with no value (or an unknown one) becomes nothing, never ``{name}``."""
+
     def __missing__(self, key):
-        return "{" + key + "}"
+        return ""
+
+
+# Brackets left empty when the placeholder inside them had no value: "新品到店（）".
+EMPTY_BRACKETS = re.compile(r"[（(【\[「《]\s*[）)】\]」》]")
+LEFTOVER_BRACES = re.compile(r"\{[^{}]*\}|[{}]")
 
 
 def loyalty_context(customer: Customer) -> dict:
@@ -62,17 +71,29 @@ def message_context(customer: Customer, *, purchase: Purchase | None = None, sto
 
 
 def render(body: str, context: dict) -> str:
-    """``body`` with its placeholders filled; unknown ones are left as typed."""
+    """``body`` with its placeholders filled. What a customer or clerk reads never shows a
+    placeholder: missing or unknown ones become nothing, brackets left empty go, and a
+    stray brace in head office's text is dropped rather than the message not sent."""
+    values = {k: "" if v is None else v for k, v in context.items()}
     try:
-        return string.Formatter().vformat(body, (), _Missing(context))
-    except (ValueError, IndexError):
-        # A stray brace in head office's text: send it as written rather than not at all.
-        return body
+        text = string.Formatter().vformat(body or "", (), _Missing(values))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        text = body or ""
+    text = LEFTOVER_BRACES.sub("", text)
+    return EMPTY_BRACKETS.sub("", text)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\s。.!！，,]", "", text)
 
 
 def with_opt_out_line(text: str) -> str:
+    """The text with the opt-out line once: not added again when the template already
+    has it (with or without its full stop, at the end or before a signature)."""
     line = settings.KEDANG_SMS_OPT_OUT_LINE
-    return text if not line or text.rstrip().endswith(line) else f"{text.rstrip()}{line}"
+    if not line or _bare(line) in _bare(text):
+        return text
+    return f"{text.rstrip()}{line}"
 
 
 def sms_text(body: str, context: dict) -> str:
@@ -89,6 +110,7 @@ SAMPLE_CONTEXT = {
     "points_needed": 720,
     "gift_hint": "再积720分即可兑换真丝领带。",
     "years": 2,
+    "card": "银卡",
 }
 
 

@@ -43,7 +43,7 @@ def create_plan(purchase: Purchase) -> list[FollowUpTask]:
 
         busy = _call_days(customer, exclude_purchase=purchase)
         tasks = []
-        for rule in CadenceRule.objects.filter(tier=customer.tier, is_active=True).order_by("day_offset", "id"):
+        for rule in CadenceRule.objects.filter(tier=plan_tier(customer), is_active=True).order_by("day_offset", "id"):
             due = day + dt.timedelta(days=rule.day_offset)
             if rule.channel != Channel.SMS:
                 due = _first_free_day(due, busy)
@@ -65,6 +65,17 @@ def create_plan(purchase: Purchase) -> list[FollowUpTask]:
             )
         FollowUpTask.objects.bulk_create(tasks, ignore_conflicts=True)
     return tasks
+
+
+def plan_tier(customer: Customer) -> str:
+    """The tier whose cadence a purchase plans: the card applied for when an application
+    is open (the purchase that qualifies for a silver card gets its day-7 pick-up call)."""
+    from loyalty.models import CardApplication, tier_rank
+
+    application = CardApplication.objects.open().filter(customer=customer).only("target_tier").first()
+    if application is not None and tier_rank(application.target_tier) > tier_rank(customer.tier):
+        return application.target_tier
+    return customer.tier
 
 
 def _call_days(customer: Customer, exclude_purchase: Purchase | None = None) -> set[dt.date]:

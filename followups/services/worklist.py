@@ -99,6 +99,56 @@ def _glance_context(task: FollowUpTask, gifts) -> dict:
     }
 
 
+def merge_same_customer(tasks: list[FollowUpTask]) -> list[FollowUpTask]:
+    """One row per customer: a customer's later calls of the list ride on their first
+    (``task.merged``), so the clerk phones once; one outcome closes them all."""
+    rows, by_customer = [], {}
+    for task in tasks:
+        first = by_customer.get((task.customer_id, task.store_id))
+        if first is None:
+            task.merged = []
+            by_customer[(task.customer_id, task.store_id)] = task
+            rows.append(task)
+        else:
+            first.merged.append(task)
+    return rows
+
+
+def merged_calls(task: FollowUpTask, day: dt.date):
+    """The customer's other calls due by ``day`` in the same store, which one phone call covers."""
+    return (
+        FollowUpTask.objects.due_on(day)
+        .calls()
+        .filter(customer_id=task.customer_id, store_id=task.store_id)
+        .exclude(pk=task.pk)
+    )
+
+
+def _close_merged(task: FollowUpTask, today: dt.date) -> None:
+    """The same outcome for the calls merged into ``task``'s row (inside its transaction)."""
+    merged = merged_calls(task, today).select_for_update()
+    fields = {"outcome": task.outcome, "note": task.note, "attempts": F("attempts") + 1}
+    if task.satisfaction is not None:
+        fields["satisfaction"] = task.satisfaction
+    if task.status == TaskStatus.DONE:
+        fields.update(
+            status=TaskStatus.DONE,
+            completed_at=task.completed_at,
+            completed_by=task.completed_by,
+            points_at_contact=task.points_at_contact,
+        )
+    else:
+        fields.update(due_date=task.due_date, overdue=False)
+    FollowUpTask.objects.filter(pk__in=list(merged.values_list("pk", flat=True))).update(**fields)
+
+
+def script_text(task: FollowUpTask) -> str:
+    """The task's script with the customer's own values, as the worklist row shows it."""
+    from followups.services.messages import message_context
+
+    return render(task.script, message_context(task.customer, store=task.store))
+
+
 def record_outcome(
     task: FollowUpTask,
     *,
@@ -159,6 +209,7 @@ def record_outcome(
         else:
             task.overdue = False
         task.save()
+        _close_merged(task, today)
     if outcome == ContactOutcome.WRONG_NUMBER:
         stop_messages(task.customer, by=by, reason="wrong_number")
     return task

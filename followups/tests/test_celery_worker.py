@@ -137,6 +137,8 @@ def test_the_daily_task_on_a_worker_creates_the_days_follow_ups(worker, store_a)
 
 
 def test_a_worker_killed_mid_job_and_restarted_does_everything_exactly_once(worker, store_a):
+    """Slow (about 10 s): a real Celery worker process is started, killed mid-job and
+    restarted, and Redis must make the unacknowledged task visible again."""
     birthdays(store_a, 30)
     worker.start()
     send_daily_task()

@@ -25,7 +25,8 @@ def a_busy_day(store, clerk):
     for back in (2, 3, 7, 10, 30):
         customer = CustomerFactory(home_store=store, clerk=clerk)
         with time_machine.travel(at(NATIONAL_DAY - dt.timedelta(days=back)), tick=False):
-            buy(customer, "2000", clerk=clerk, when=at(NATIONAL_DAY - dt.timedelta(days=back)))
+            # Below the silver card: a qualifying sale would plan the silver cadence (no day-10 call).
+            buy(customer, "800", clerk=clerk, when=at(NATIONAL_DAY - dt.timedelta(days=back)))
     CustomerFactory(home_store=store, clerk=clerk, birthday=dt.date(1991, 10, 1))
     CustomerFactory(home_store=store, clerk=clerk, marketing_consent=False, birthday=dt.date(1991, 10, 1))
 

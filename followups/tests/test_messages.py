@@ -12,9 +12,9 @@ from followups.services.outbox import queue_due_messages
 pytestmark = pytest.mark.django_db
 
 
-def test_placeholders_are_filled_and_unknown_ones_left_as_typed():
-    assert render("{name}，{store}{unknown}", SAMPLE_CONTEXT) == "王女士，南京西路店{unknown}"
-    assert render("{name", SAMPLE_CONTEXT) == "{name"
+def test_placeholders_are_filled_and_unknown_ones_never_reach_the_customer():
+    assert render("{name}，{store}{unknown}", SAMPLE_CONTEXT) == "王女士，南京西路店"
+    assert render("{name", SAMPLE_CONTEXT) == "name"
 
 
 def test_every_sms_ends_with_the_opt_out_line_once():

@@ -93,6 +93,18 @@ def test_reached_and_satisfied_is_one_click_and_lands_in_the_contact_log(client_
     assert call.contact_log == log
 
 
+def test_the_already_recorded_message_shows_in_the_htmx_answer_not_on_the_next_page(client_for, clerk_a, call):
+    client = client_for(clerk_a)
+    url = reverse("followups:outcome", args=[call.pk])
+    client.post(url, {"outcome": "satisfied", "attempt": "0"}, HTTP_HX_REQUEST="true")
+
+    second = client.post(url, {"outcome": "satisfied", "attempt": "0"}, HTTP_HX_REQUEST="true")
+
+    html = second.content.decode()
+    assert 'id="messages" hx-swap-oob="true"' in html and "此回访已经记录过了。" in html
+    assert "此回访已经记录过了。" not in client.get(reverse("followups:today")).content.decode()
+
+
 def test_a_double_click_records_the_outcome_once(client_for, clerk_a, call):
     client = client_for(clerk_a)
     for _ in range(2):
@@ -161,6 +173,9 @@ def test_a_supervisor_reads_but_cannot_record(client_for, supervisor, call):
 
 
 def test_the_worklist_renders_500_calls_in_a_fixed_number_of_queries(client_for, clerk_a, store_a, purchase_on):
+    """Slow (about 15 s on a quiet 2-core machine): 500 real sales through the till's
+    service, each with its points and plan, so every relation the worklist shows is there
+    and a query per row would show in the count."""
     from customers.factories import CustomerFactory
 
     def render_with(n):

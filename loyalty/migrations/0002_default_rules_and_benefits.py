@@ -1,25 +1,8 @@
-from decimal import Decimal
-
 from django.db import migrations
 
-# DESIGN.md "Tiers": silver 1,500 single or 5,000 cumulative; gold 3,000 single or
-# 10,000 cumulative within 182 days.
-RULES = {"B": ("1500.00", "5000.00", None), "A": ("3000.00", "10000.00", 182)}
-
-MATRIX = {
-    "gifts_for_points": "ABC",
-    "holiday_gifts": "AB",
-    "new_arrivals": "ABC",
-    "promotions": "ABC",
-    "birthday_wishes": "ABC",
-    "birthday_voucher": "AB",
-    "club_events": "A",
-    "callbacks": "ABC",
-    "anniversary_gift": "AB",
-    "discount": "AB",
-    "home_visits": "A",
-}
-DISCOUNT = {"A": Decimal("0.10"), "B": Decimal("0.05"), "C": None}
+from loyalty.defaults import BENEFIT_MATRIX as MATRIX
+from loyalty.defaults import DISCOUNT
+from loyalty.defaults import TIER_RULES as RULES
 
 
 def seed(apps, schema_editor):
@@ -32,8 +15,8 @@ def seed(apps, schema_editor):
             TierRule.objects.create(
                 version=version,
                 tier=tier,
-                single_threshold=Decimal(single),
-                cumulative_threshold=Decimal(cumulative),
+                single_threshold=single,
+                cumulative_threshold=cumulative,
                 window_days=window,
             )
     TierBenefit.objects.bulk_create(

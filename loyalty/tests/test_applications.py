@@ -89,7 +89,7 @@ def test_an_application_is_approved_only_once(customer_a, clerk_a, manager_a, he
     stale.status = ApplicationStatus.SUBMITTED
     with pytest.raises(services.ApplicationError):
         services.approve_application(stale, by=head_office)
-    assert MembershipCard.objects.filter(customer=customer_a).count() == 1
+    assert MembershipCard.objects.filter(customer=customer_a, tier="B").count() == 1
 
 
 def test_it_cannot_submit_before_the_form_is_entered(customer_a, clerk_a, manager_a):
@@ -137,3 +137,24 @@ def test_the_till_applies_the_tier_discount(customer_a, clerk_a, head_office):
     assert purchase.discount_rate == Decimal("0.1000")
     assert purchase.total == Decimal("900.00")
     assert services.points_balance(customer_a) == 900
+
+
+def test_the_first_identified_purchase_gives_a_temporary_points_card(customer_a, clerk_a, manager_a, head_office):
+    buy(customer_a, "300", clerk=clerk_a)
+    customer_a.refresh_from_db()
+    temporary = MembershipCard.objects.get(customer=customer_a)
+    assert customer_a.card_number == temporary.number and temporary.tier == Tier.C
+    buy(customer_a, "300", clerk=clerk_a)
+    assert MembershipCard.objects.filter(customer=customer_a).count() == 1
+    services.approve_application(submitted(customer_a, clerk_a, manager_a), by=head_office)
+    customer_a.refresh_from_db()
+    assert customer_a.card_number.startswith("B")
+    assert MembershipCard.objects.get(number=temporary.number).voided_at is not None
+
+
+def test_an_anonymous_or_imported_card_number_is_kept(customer_a, clerk_a):
+    Customer.objects.filter(pk=customer_a.pk).update(card_number="VIP0001")
+    customer_a.refresh_from_db()
+    buy(customer_a, "300", clerk=clerk_a)
+    customer_a.refresh_from_db()
+    assert customer_a.card_number == "VIP0001" and not MembershipCard.objects.filter(customer=customer_a).exists()

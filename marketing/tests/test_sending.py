@@ -215,3 +215,26 @@ def test_sending_a_batch_takes_the_same_queries_for_5_or_50_customers(
     with django_assert_max_num_queries(14):
         counts = campaigns.queue_due(SEND_AT + dt.timedelta(minutes=5))
     assert counts[RecipientStatus.QUEUED] == 50
+
+
+def test_a_campaign_with_a_voucher_issues_one_to_each_customer_it_sends_to(make_campaign, store_a, head_office):
+    from decimal import Decimal
+
+    from loyalty.voucher_models import Voucher, VoucherType
+
+    for i in range(20):
+        CustomerFactory(home_store=store_a, mobile=f"+8613400{i:06d}")
+    vtype = VoucherType.objects.create(name="新品50元券", kind="amount", amount=Decimal("50"), valid_days=14)
+    campaign = approved(
+        make_campaign(voucher_type=vtype, holdout_percent=20, body="{name}您好，凭券号{voucher}减50元。"), head_office
+    )
+    campaigns.queue_due(SEND_AT + dt.timedelta(minutes=5))
+    campaigns.queue_due(SEND_AT + dt.timedelta(minutes=10))
+    sent = sent_to(campaign)
+    issued = Voucher.objects.filter(type=vtype)
+    assert set(issued.values_list("customer_id", flat=True)) == sent  # none for the control group
+    assert issued.count() == len(sent) and issued.filter(source="campaign").count() == len(sent)
+    voucher = issued.first()
+    body = OutboundMessage.objects.get(key=f"campaign:{campaign.pk}:{voucher.customer_id}").body
+    assert f"凭券号{voucher.code}减50元" in body
+    assert voucher.valid_until - voucher.valid_from == dt.timedelta(days=13)
