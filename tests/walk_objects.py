@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from api.models import ApiKey, PosImport, WebhookEndpoint
 from complaints import services as complaints
 from complaints.models import Attachment, Category, Department
 from complaints.returns import ReturnItem, record_return
@@ -28,14 +29,14 @@ from crm.factories import make_staff
 from crm.models import Role
 from customers.factories import buy
 from customers.importing.models import ImportJob
-from customers.privacy.models import PrivacyNotice
+from customers.privacy.models import PrivacyNotice, RightsKind, RightsRequest
 from customers.products.models import Product
 from distributors.factories import make_account
 from distributors.models import Contract, DealerImport, Shipment
 from followups.models import CadenceRule, FollowUpTask, MessageTemplate
 from loyalty.models import CardApplication, Gift
 from loyalty.voucher_models import VoucherType
-from marketing.models import Campaign, Segment
+from marketing.models import Campaign, EventKind, Invitation, MemberEvent, Segment
 
 # Patterns left out on purpose: namespace or url name -> reason.
 NOT_WALKED = {
@@ -111,13 +112,39 @@ OBJECT_OF_URL = {
     "marketing:campaign_reject": "campaign",
     "marketing:campaign_send_back": "campaign",
     "marketing:campaign_export": "campaign",
+    "customers:rights_request": "customer",
+    "customers:rights_export": "customer",
+    "customers:rights_decide": "rights_request",
+    "loyalty:card": "customer",
+    "distributors:reassign": "dealer",
+    "marketing:event": "event",
+    "marketing:event_edit": "event",
+    "marketing:event_invite": "event",
+    "marketing:event_check_in": "event",
+    "marketing:invitation_answer": "event",
+    "api-v1:member_points": "customer",
+    "api-v1:member_applications": "customer",
+    "pos:key_revoke": "api_key",
+    "pos:webhook": "webhook",
+    "pos:webhook_deactivate": "webhook",
+    "pos:import": "pos_import",
+    "pos:import_confirm": "pos_import",
+    "pos:import_report": "pos_import",
 }
+# Namespaces answered only to a POS API key (401 to every session): store B's staff are
+# refused with 401 too, and the control (store A reaches it) is api/tests' job, with keys.
+KEY_ONLY = {"api-v1"}
 OBJECT_OF_KWARG = {
     "purchase_pk": "purchase",
     "step": "=submit",
     "section": "=person",
     "contract": "contract",
     "shipment": "shipment",
+    "invitation": "invitation",
+    "member_id": "customer",
+    "receipt_number": "=WALK-0001",  # the API is for POS keys: every persona here is refused first
+    "page": "=clerk",  # help pages
+    "name": "=walk.png",  # help images
 }
 STORE_A_OBJECTS = {
     "customer",
@@ -133,6 +160,11 @@ STORE_A_OBJECTS = {
     "shipment",
     "segment",
     "campaign",
+    "rights_request",
+    "event",
+    "invitation",
+    "api_key",
+    "pos_import",
 }
 
 
@@ -194,6 +226,14 @@ def _campaign(ctx):
     )
 
 
+def _pos_import(ctx):
+    job = PosImport(store=ctx["store_a"], sales_day=timezone.localdate(), original_name="a.xlsx")
+    job.file.save("pos.xlsx", ContentFile(b"PK"), save=False)
+    job.report.save("pos-report.xlsx", ContentFile(b"PK"), save=False)
+    job.save()
+    return job
+
+
 # name -> maker(ctx); in order (a maker may use the objects made before it).
 MAKERS = {
     "customer": lambda ctx: ctx["customer_a"],
@@ -223,6 +263,25 @@ MAKERS = {
         name="南京西路店全部顾客", store=ctx["store_a"], filters={}, created_by=ctx["manager_a"]
     ),
     "campaign": _campaign,
+    "rights_request": lambda ctx: RightsRequest.objects.create(
+        customer=ctx["customer_a"], kind=RightsKind.EXPORT, requested_by=ctx["manager_a"]
+    ),
+    "event": lambda ctx: MemberEvent.objects.create(
+        name="秋季会员日",
+        kind=EventKind.MEMBER_DAY,
+        store=ctx["store_a"],
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        capacity=20,
+        created_by=ctx["manager_a"],
+    ),
+    "invitation": lambda ctx: Invitation.objects.create(event=ctx["event"], customer=ctx["customer_a"]),
+    "api_key": lambda ctx: ApiKey.objects.create(
+        name="S001 收银台", store=ctx["store_a"], prefix="walk", key_hash="0" * 64
+    ),
+    "webhook": lambda ctx: WebhookEndpoint.objects.create(
+        url="https://pos.example/hook", events=[], secret_encrypted="x"
+    ),
+    "pos_import": _pos_import,
 }
 
 
