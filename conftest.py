@@ -92,3 +92,11 @@ def customer_b(store_b, clerk_b):
     from customers.factories import CustomerFactory
 
     return CustomerFactory(name="李强", mobile="+8613900000002", home_store=store_b, clerk=clerk_b, gender="M")
+
+
+@pytest.fixture
+def sysadmin(db):
+    """The system administrator: Django's admin only, no staff profile, no store data in the app."""
+    from crm.factories import UserFactory
+
+    return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)

@@ -6,9 +6,8 @@ points ledger line); they are saved inside the service's transaction, so the del
 rows commit (or roll back) with the change. Rows written in bulk (a spreadsheet import's
 opening balances) send no event.
 
-"Customer erased" is sent on ``customers.signals.customer_erased`` when that signal
-exists (the personal-data work adds it); until then the event can be chosen but is
-never sent.
+"Customer erased" is sent from the ``customer_erased`` point (``api.privacy``), inside
+the erasure's transaction.
 """
 
 from django.db.models.signals import post_save
@@ -72,17 +71,13 @@ def on_points_entry(sender, instance, created, raw=False, **kwargs):
     )
 
 
-def on_customer_erased(sender, customer=None, customer_id=None, **kwargs):
-    emit(WebhookEvent.CUSTOMER_ERASED, lambda: {"member_id": customer_id or getattr(customer, "pk", None)})
-
-
 def connect() -> None:
-    from customers import signals
+    from api import privacy
+    from crm import hooks
     from loyalty.models import MembershipCard, PointsEntry, TierChange
 
     post_save.connect(on_tier_change, sender=TierChange, dispatch_uid="api.webhooks.tier_changed")
     post_save.connect(on_card_issued, sender=MembershipCard, dispatch_uid="api.webhooks.card_approved")
     post_save.connect(on_points_entry, sender=PointsEntry, dispatch_uid="api.webhooks.points_changed")
-    erased = getattr(signals, "customer_erased", None)
-    if erased is not None:
-        erased.connect(on_customer_erased, dispatch_uid="api.webhooks.customer_erased")
+    hooks.register("customer_erased", privacy.customer_erased)
+    hooks.register("customer_data", privacy.customer_data)

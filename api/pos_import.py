@@ -202,7 +202,7 @@ def check(pos: PosImport) -> PosImport:
     pos.receipts = len({r["receipt"] for r in checked if not r["errors"]})
     pos.status = PosImport.Status.CHECKED
     pos.save()
-    _write_report(pos)
+    write_report(pos)
     return pos
 
 
@@ -303,11 +303,15 @@ def confirm(pos: PosImport, user) -> PosImport:
         anonymous += created and customer_id is None
     pos.recorded, pos.already_recorded, pos.anonymous = recorded, already, anonymous
     pos.differences = points_differences(pos.checked_rows)
+    # Recorded rows need no copy of the file's cells, nor the customer's codes.
+    for row in pos.checked_rows:
+        if not row["errors"]:
+            row.update(raw=[], customer_code="", mobile="", card_number="")
     pos.status = PosImport.Status.DONE
     with transaction.atomic():
         pos.save()
         audit(user, "api.pos_export_imported", pos, store=pos.store, recorded=recorded, already=already)
-    _write_report(pos)
+    write_report(pos)
     return pos
 
 
@@ -337,10 +341,12 @@ def points_differences(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _write_report(pos: PosImport) -> None:
+def write_report(pos: PosImport) -> None:
     """The rows not imported, like the customer import's report, plus the points differences."""
     rejected = [r for r in pos.checked_rows if r["errors"]]
     if not rejected and not pos.differences:
+        if pos.report:
+            pos.report.delete(save=True)
         return
     width = len(pos.headers)
     sheets = [

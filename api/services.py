@@ -120,11 +120,13 @@ def _other_store_customer(key: ApiKey, mobile: str) -> Customer:
 def send_serve_code(key: ApiKey, *, mobile: str, staff_code: str) -> None:
     """Text the customer of another store a code to read out to the clerk."""
     clerk = serving_clerk(key.store, staff_code)
+    customer = _other_store_customer(key, mobile)
     try:
-        serving.send_code(_other_store_customer(key, mobile), key.store, clerk)
+        serving.send_code(customer, key.store, clerk)
     except serving.ServeRefused as refusal:
         status = 429 if refusal.code.endswith("_limit") else 409
         raise ApiRefusal(status, str(serving.REFUSAL_MESSAGES[refusal.code]), refusal.code) from None
+    audit(None, "api.serve_code_sent", customer, store=key.store, api_key=key.name)
 
 
 def verify_serve_code(key: ApiKey, *, mobile: str, staff_code: str, code: str) -> str:
@@ -134,7 +136,9 @@ def verify_serve_code(key: ApiKey, *, mobile: str, staff_code: str, code: str) -
     try:
         serving.verify_code(customer, key.store, clerk, code)
     except serving.ServeRefused as refusal:
+        audit(None, "api.serve_code_refused", customer, store=key.store, api_key=key.name, reason=refusal.code)
         raise ApiRefusal(403, str(serving.REFUSAL_MESSAGES[refusal.code]), refusal.code) from None
+    audit(None, "api.serve_code_verified", customer, store=key.store, api_key=key.name)
     return serving.sale_token(customer, clerk)
 
 

@@ -38,8 +38,8 @@ def recreate_database(url: str) -> None:
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
-    if not name.startswith("kedang_bench"):
-        sys.exit(f"refusing to drop {name!r}: the benchmark database name must start with kedang_bench")
+    if not (name.startswith("kedang_bench") or (name.startswith("kedang_") and name.endswith("_bench"))):
+        sys.exit(f"refusing to drop {name!r}: a benchmark database is named kedang_bench… or kedang_…_bench")
     admin = psycopg2.connect(
         host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres", dbname="postgres"
     )

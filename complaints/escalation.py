@@ -13,7 +13,7 @@ twice (or two workers at once) notifies once.
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -32,58 +32,95 @@ def _missed(complaint: Complaint, now: dt.datetime) -> list[str]:
     return kinds
 
 
-def _claim(complaint: Complaint, level: int, kind: str, now: dt.datetime) -> bool:
-    """Record the breach; False if another run already did."""
-    try:
-        with transaction.atomic():
-            Breach.objects.create(complaint=complaint, round=complaint.reopened_count, level=level, kind=kind, at=now)
-    except IntegrityError:
-        return False
-    return True
+def _due_breaches(complaint: Complaint, earlier: dict[int, Breach], now: dt.datetime, second_after) -> list[Breach]:
+    """The breaches ``complaint`` has as of ``now`` and has not recorded yet: the first,
+    and the second when it missed its other deadline too or is still overdue
+    ``second_after`` after the first. Both can come in one run."""
+    kinds = _missed(complaint, now)
+    found = []
+    first = earlier.get(1)
+    if first is None:
+        first = Breach(complaint=complaint, round=complaint.reopened_count, level=1, kind=kinds[0], at=now)
+        found.append(first)
+    if 2 not in earlier:
+        other_deadline = any(kind != first.kind for kind in kinds)
+        if other_deadline or now >= first.at + second_after:
+            found.append(Breach(complaint=complaint, round=complaint.reopened_count, level=2, kind=kinds[-1], at=now))
+    return found
 
 
 def escalate(now: dt.datetime | None = None) -> dict:
+    """Record and notify every breach due as of ``now``, in a fixed number of statements.
+
+    The complaints with a breach to record are locked and read again before it is
+    written, so two runs at once (the daily job and the hourly task, two workers) take
+    turns and the second finds the breaches recorded. A run with nothing new locks nothing.
+    """
     now = now or timezone.now()
     second_after = dt.timedelta(hours=settings.COMPLAINTS_SECOND_BREACH_HOURS)
     counts = {"overdue": 0, "first_breaches": 0, "second_breaches": 0, "notifications": 0}
-    overdue = Complaint.objects.overdue(now).select_related("store", "owner", "category")
-    for complaint in overdue.iterator(chunk_size=200):
-        counts["overdue"] += 1
-        kinds = _missed(complaint, now)
-        earlier = {b.level: b for b in Breach.objects.filter(complaint=complaint, round=complaint.reopened_count)}
-        level = None
-        if 1 not in earlier:
-            level, kind = 1, kinds[0]
-        elif 2 not in earlier:
-            other_deadline = any(k != earlier[1].kind for k in kinds)
-            if other_deadline or now >= earlier[1].at + second_after:
-                level, kind = 2, kinds[-1]
-        if level is None or not _claim(complaint, level, kind, now):
-            continue
-        counts["first_breaches" if level == 1 else "second_breaches"] += 1
-        counts["notifications"] += _record_and_notify(complaint, level, kind, now)
+    overdue = Complaint.objects.overdue(now).select_related("store", "customer").order_by("pk")
+    pending = _due(list(overdue), now, second_after)
+    counts["overdue"] = len(pending[0])
+    if not pending[1]:
+        return counts
+    with transaction.atomic():
+        locked = list(overdue.filter(pk__in={b.complaint.pk for b in pending[1]}).select_for_update(of=("self",)))
+        new = _due(locked, now, second_after)[1]
+        if not new:
+            return counts
+        Breach.objects.bulk_create(new)
+        for level in (1, 2):
+            ids = [b.complaint.pk for b in new if b.level == level]
+            counts["first_breaches" if level == 1 else "second_breaches"] = len(ids)
+            Complaint.objects.filter(pk__in=ids).update(
+                breach_level=Greatest("breach_level", Value(level)), sla_breached=True
+            )
+        counts["notifications"] = _record_and_notify(new, now)
     return counts
 
 
-def _record_and_notify(complaint: Complaint, level: int, kind: str, now: dt.datetime) -> int:
-    Complaint.objects.filter(pk=complaint.pk).update(
-        breach_level=Greatest("breach_level", Value(level)), sla_breached=True
-    )
-    what = _("first response") if kind == "first_response" else _("resolution")
-    if level == 1:
+def _due(complaints: list[Complaint], now: dt.datetime, second_after) -> tuple[list[Complaint], list[Breach]]:
+    """``complaints`` and the breaches among them not recorded yet."""
+    earlier: dict[tuple[int, int], dict[int, Breach]] = {}
+    for breach in Breach.objects.filter(complaint__in=[c.pk for c in complaints]):
+        earlier.setdefault((breach.complaint_id, breach.round), {})[breach.level] = breach
+    new = []
+    for complaint in complaints:
+        new += _due_breaches(complaint, earlier.get((complaint.pk, complaint.reopened_count), {}), now, second_after)
+    return complaints, new
+
+
+def _text(breach: Breach) -> str:
+    complaint = breach.complaint
+    what = _("first response") if breach.kind == "first_response" else _("resolution")
+    if breach.level == 1:
         text = _("Complaint #%(number)s (%(who)s, %(store)s) missed its %(what)s deadline.")
     else:
         text = _(
             "Complaint #%(number)s (%(who)s, %(store)s) missed its deadline again and is escalated to head office."
         )
-    text = text % {"number": complaint.pk, "who": complaint.who, "store": complaint.store.name, "what": what}
-    ComplaintEvent.objects.create(complaint=complaint, kind=EventKind.ESCALATED, at=now, text=text)
-    recipients = [complaint.owner, *notify.store_managers(complaint.store)]
-    if level >= 2:
-        recipients += notify.head_office()
-    return notify.send(
-        recipients, text=text, key=f"breach:{complaint.pk}:{complaint.reopened_count}:{level}", complaint=complaint
+    return text % {"number": complaint.pk, "who": complaint.who, "store": complaint.store.name, "what": what}
+
+
+def _record_and_notify(breaches: list[Breach], now: dt.datetime) -> int:
+    """The escalation events and the notices: owner and store managers, and head office
+    for a second breach. Returns the notices stored (keys make a repeat store nothing)."""
+    texts = {id(b): _text(b) for b in breaches}
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(complaint=b.complaint, kind=EventKind.ESCALATED, at=now, text=texts[id(b)]) for b in breaches
     )
+    managers = notify.store_managers_of({b.complaint.store_id for b in breaches})
+    head_office = notify.head_office() if any(b.level >= 2 for b in breaches) else []
+    rows = []
+    for b in breaches:
+        complaint = b.complaint
+        users = {complaint.owner_id, *managers.get(complaint.store_id, [])}
+        if b.level >= 2:
+            users.update(user.pk for user in head_office)
+        key = f"breach:{complaint.pk}:{complaint.reopened_count}:{b.level}"
+        rows += [notify.notification(user_id, texts[id(b)], key, complaint) for user_id in users if user_id]
+    return notify.store(rows)
 
 
 def escalate_for_day(day: dt.date) -> dict:

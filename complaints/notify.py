@@ -26,6 +26,37 @@ def send(recipients, *, text: str, key: str, complaint: Complaint | None = None,
     return Notification.objects.filter(key__in=[row.key for row in rows]).count() - before
 
 
+def notification(user_id: int, text: str, key: str, complaint: Complaint) -> Notification:
+    return Notification(
+        recipient_id=user_id,
+        text=text[:300],
+        link=complaint.get_absolute_url(),
+        complaint=complaint,
+        key=f"{key}:{user_id}",
+        created_at=timezone.now(),
+    )
+
+
+def store(rows: list[Notification]) -> int:
+    """Store many notifications at once; returns how many are new."""
+    if not rows:
+        return 0
+    keys = [row.key for row in rows]
+    before = Notification.objects.filter(key__in=keys).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return Notification.objects.filter(key__in=keys).count() - before
+
+
+def store_managers_of(store_ids) -> dict[int, list[int]]:
+    """Active managers' user ids per store."""
+    User = get_user_model()
+    found: dict[int, list[int]] = {}
+    rows = User.objects.filter(is_active=True, staff__role=Role.MANAGER, staff__store__in=store_ids)
+    for user_id, store_id in rows.values_list("pk", "staff__store_id"):
+        found.setdefault(store_id, []).append(user_id)
+    return found
+
+
 def store_managers(store) -> list:
     User = get_user_model()
     return list(User.objects.filter(is_active=True, staff__role=Role.MANAGER, staff__store=store))

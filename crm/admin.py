@@ -5,6 +5,18 @@ from django.contrib.auth.admin import UserAdmin
 from crm.models import AuditEvent, StaffProfile, Store
 
 
+def system_administrators_only(request) -> bool:
+    """The admin is for the system-administrator flag (``is_superuser``) alone.
+
+    Head office works in the application, whose services keep the audit trail; in the
+    admin it could reset passwords and rewrite consent or mobiles unaudited.
+    """
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = system_administrators_only
+
+
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "region", "phone", "is_active"]

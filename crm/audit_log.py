@@ -43,6 +43,15 @@ ACTION_LABELS = {
     "customer.erasure.rejected": _("Refused an erasure"),
     "export": _("Exported a list"),
     "report.downloaded": _("Downloaded a report"),
+    # logins and sessions (crm.logins, crm.sessions, crm.two_factor)
+    "login.succeeded": _("Logged in"),
+    "login.failed": _("Failed login"),
+    "login.locked": _("Login locked after failures"),
+    "login.unlocked": _("Unlocked a login"),
+    "sessions.ended": _("Ended sessions"),
+    "2fa.enrolled": _("Set up two-step login"),
+    "2fa.verified": _("Passed the second step"),
+    "2fa.failed": _("Wrong second-step code"),
 }
 
 

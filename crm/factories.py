@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from crm.models import Role, StaffProfile, Store
+from crm.models import StaffProfile, Store
 
 
 class StoreFactory(factory.django.DjangoModelFactory):
@@ -30,8 +30,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_staff(username: str, role: str, store: Store | None = None, region: str = "", **user_fields):
-    """A user with a staff profile. Head office users may open the Django admin."""
-    user = UserFactory(username=username, is_staff=role == Role.HEAD_OFFICE, **user_fields)
+    """A user with a staff profile (none of them may open the Django admin)."""
+    user = UserFactory(username=username, **user_fields)
     StaffProfile.objects.update_or_create(user=user, defaults={"role": role, "store": store, "region": region})
     user.refresh_from_db()
     return user

@@ -181,6 +181,24 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
+class UserSession(models.Model):
+    """A logged-in session of a user, so all of them can be ended at once.
+
+    Django's session table cannot be searched by user without decoding every row;
+    this index of it is written at login and removed at logout.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class DailyRun(models.Model):
     """One day's run of the daily jobs: when it was queued, last showed progress, finished.
 

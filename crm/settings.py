@@ -10,17 +10,26 @@ Any other KEDANG_MODE, or an env value that does not parse, stops start-up with 
 message instead of falling back to something insecure.
 """
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from crm.settings_guard import KNOWN_DEMO_KEYS, read_env_file, refuse_insecure_production
 
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- environment file (prod) ----------------------------------------------------------
+# Every command (manage.py, gunicorn, celery) reads the same file, so none runs with other
+# settings for a forgotten export (crm/settings_guard.py says which file).
+KEDANG_ENV_FILE = read_env_file(BASE_DIR)
 VAR_DIR = Path(env.str("KEDANG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 MODES = ("embedded", "production")
@@ -52,26 +61,26 @@ def _int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+# --- production refuses insecure settings (prod) -----------------------------------------
+# KEDANG_DEMO=1 says "this is the embedded demo on my own machine" (make demo and the
+# Procfile set it): only then may the web server run with DEBUG on or the demo key.
+KEDANG_DEMO = _bool("KEDANG_DEMO", default=False)
+KNOWN_DEMO_KEYS = KNOWN_DEMO_KEYS  # for crm.wsgi, through django.conf.settings
 DEBUG = _bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if PRODUCTION:
-    if DEBUG:
-        raise ImproperlyConfigured("DEBUG must be off in production (KEDANG_MODE=production)")
-    if len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("SECRET_KEY (at least 32 characters) is required in production")
-elif not SECRET_KEY:
-    SECRET_KEY = "embedded-demo-only-not-secret-0123456789abcdef"
-
 # Key for the encrypted ID-card numbers; separate from SECRET_KEY so the session key
 # can be rotated without losing the ID numbers.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
-if PRODUCTION and not FIELD_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is required in production")
-FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or SECRET_KEY
-
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
+if PRODUCTION:
+    refuse_insecure_production(
+        demo=KEDANG_DEMO, debug=DEBUG, secret_key=SECRET_KEY, field_key=FIELD_ENCRYPTION_KEY, hosts=ALLOWED_HOSTS
+    )
+elif not SECRET_KEY:
+    SECRET_KEY = "embedded-demo-only-not-secret-0123456789abcdef"
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or SECRET_KEY
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -84,6 +93,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crm",
     "customers",
     "loyalty",
@@ -167,13 +180,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # --- auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "crm.auth.HeadOfficePermissionBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "crm.logins.DemoPasswordRefusingBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -213,7 +227,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # A task taken by a worker that died goes back to the queue after this many seconds.
-    # 15 minutes: no task uses a countdown or ETA (which must stay shorter than this), and
+    # 15 minutes: countdowns (the daily jobs' 5-minute retry) must stay shorter, and
     # a task still running after it may be delivered twice, which every job tolerates
     # (idempotent, conditional claims). The daily jobs do not wait for it: beat's
     # catch-up (KEDANG_SWEEP_EVERY) queues a missed day again.
@@ -263,10 +277,100 @@ if PRODUCTION:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", True)
+    # Behind nginx (deploy/nginx-kedang.conf), which terminates TLS and says so in
+    # X-Forwarded-Proto; plain-HTTP requests are redirected, except the load balancer's
+    # /healthz. These are fixed in production: there is no setting to turn them off.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    if SECURE_HSTS_SECONDS < 1:
+        raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be positive in production")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- backups (prod) ---------------------------------------------------------------------
+# manage.py backup writes into KEDANG_BACKUP_DIR and keeps the newest KEDANG_BACKUP_KEEP.
+# Beat runs it nightly at KEDANG_BACKUP_AT in the embedded setup; in production by
+# choice (KEDANG_BACKUP_NIGHTLY=on needs pg_dump on every worker host) or from cron.
+KEDANG_BACKUP_DIR = Path(env.str("KEDANG_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+KEDANG_BACKUP_KEEP = _int("KEDANG_BACKUP_KEEP", 14)
+if KEDANG_BACKUP_KEEP < 1:
+    raise ImproperlyConfigured("KEDANG_BACKUP_KEEP must be at least 1")
+KEDANG_BACKUP_AT = env.str("KEDANG_BACKUP_AT", default="02:30")
+try:
+    _backup_hour, _backup_minute = (int(part) for part in KEDANG_BACKUP_AT.split(":"))
+    assert 0 <= _backup_hour < 24 and 0 <= _backup_minute < 60
+except (ValueError, AssertionError):
+    raise ImproperlyConfigured(f"KEDANG_BACKUP_AT must be HH:MM, not {KEDANG_BACKUP_AT!r}") from None
+if _bool("KEDANG_BACKUP_NIGHTLY", default=not PRODUCTION):
+    CELERY_BEAT_SCHEDULE["backup-nightly"] = {
+        "task": "crm.tasks.backup_task",
+        "schedule": crontab(hour=_backup_hour, minute=_backup_minute),
+    }
+
+# --- browser security headers (prod) ----------------------------------------------------
+# In every mode, so the demo and the browser tests meet the policy production sends:
+# no inline script or style, nothing from another origin (the stores have no CDN anyway).
+# Bootstrap's CSS draws its check marks and select arrows as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Pages for a logged-in user show personal data: never kept by a browser or a proxy.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "crm.middleware.NoStoreMiddleware"
+)
+
+# --- logins and sessions (prod) ----------------------------------------------------------
+# Lockout (django-axes): 5 failures for one login from one address lock that pair for
+# 15 minutes from the 5th failure, on /login/ and /admin/login/ alike; head office can
+# unlock on the staff page. Further tries while locked do not push the time back.
+AXES_FAILURE_LIMIT = _int("KEDANG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_int("KEDANG_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "crm.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "crm.logins.client_ip"
+AXES_VERBOSE = False
+# The audit log keeps every login (crm.logins); axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+if PRODUCTION:
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "crm.logins.NotTheDemoPasswordValidator"})
+# Two-step login (django-otp TOTP + recovery codes) for head office and system
+# administrators: on by default in production, off in the embedded demo.
+KEDANG_2FA_REQUIRED = _bool("KEDANG_2FA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kedang")
+# Sessions for shared tablets: gone when the browser closes, after 30 idle minutes for
+# store staff (clerks, managers), after KEDANG_SESSION_OFFICE_IDLE_MINUTES for the
+# others, and after 12 hours whatever happens.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+KEDANG_SESSION_IDLE_MINUTES = _int("KEDANG_SESSION_IDLE_MINUTES", 30)
+KEDANG_SESSION_OFFICE_IDLE_MINUTES = _int("KEDANG_SESSION_OFFICE_IDLE_MINUTES", 120)
+KEDANG_SESSION_MAX_HOURS = _int("KEDANG_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = KEDANG_SESSION_MAX_HOURS * 3600
+for _name, _after in (
+    ("crm.sessions.SessionLimitsMiddleware", "django.contrib.messages.middleware.MessageMiddleware"),
+    ("django_otp.middleware.OTPMiddleware", "crm.sessions.SessionLimitsMiddleware"),
+    ("crm.two_factor.SecondFactorMiddleware", "django_otp.middleware.OTPMiddleware"),
+):
+    MIDDLEWARE.insert(MIDDLEWARE.index(_after) + 1, _name)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api import v1
-from crm import views, views_audit, views_help
+from crm import views, views_audit, views_help, views_security
 
 handler400 = "crm.views.bad_request"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("login/second-step/", views_security.two_factor_verify, name="two_factor_verify"),
+    path("login/second-step/setup/", views_security.two_factor_setup, name="two_factor_setup"),
+    path("sessions/end-others/", views_security.end_my_other_sessions, name="end_my_other_sessions"),
+    path("staff/", views_security.staff_list, name="staff"),
+    path("staff/<int:pk>/unlock/", views_security.staff_unlock, name="staff_unlock"),
+    path("staff/<int:pk>/end-sessions/", views_security.staff_end_sessions, name="staff_end_sessions"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("customers.urls")),

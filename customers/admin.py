@@ -9,14 +9,29 @@ class ShareInline(admin.TabularInline):
     autocomplete_fields = ["store"]
     readonly_fields = ["shared_at", "shared_by"]
 
+    # Sharing shows a customer to another store: done in the app, which audits it.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "mobile", "card_number", "tier", "home_store", "cumulative_spend", "last_purchase_at"]
     list_filter = ["tier", "home_store", "kind", "marketing_consent"]
     search_fields = ["name", "mobile", "card_number"]
-    # Tier, totals and consent are written by the services (points, cards, audit trail).
+    # Tier, totals, consent, the mobile and the home store are written by the services
+    # (points, cards, consent history, audit trail), never edited here.
     readonly_fields = [
+        "mobile",
+        "mobile_invalid",
+        "home_store",
+        "marketing_consent",
         "tier",
         "card_number",
         "cumulative_spend",

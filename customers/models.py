@@ -266,6 +266,22 @@ class Customer(models.Model):
         self.marketing_consent_at = self.marketing_opt_out_at
 
 
+class ReceiptCounter(models.Model):
+    """The last generated receipt number of a store on a store-local day. Taken with one
+    UPDATE … RETURNING outside the sale's transaction, so sales in one store neither count
+    the day's purchases nor wait for each other."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "day"], name="unique_receipt_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.day} {self.last}"
+
+
 class CustomerStoreShare(models.Model):
     """Another store that may see and serve this customer (head office shares, or the
     customer shopped there)."""

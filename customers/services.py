@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import hooks
 from crm.access import audit
+from crm.db import insert_unless_conflict
 from crm.models import Store
-from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine
+from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine, ReceiptCounter
 from customers.privacy import consent
 from customers.signals import customer_captured
 
@@ -134,19 +134,35 @@ def share_with_store(customer: Customer, store: Store, by) -> None:
             audit(by, "customer.shared.sale", customer, store=store)
 
 
-def next_receipt_number(store: Store, when: dt.datetime, skip: int = 0) -> str:
-    """``S001-20261122-0007``: the store's sales that local day, plus one.
+def next_receipt_number(store: Store, when: dt.datetime) -> str:
+    """``S001-20261122-0007``: the store's next number of that local day.
 
-    Counted on the (store, purchased_at) index; a prefix match on receipt numbers would
-    read every sale the store ever made. Typed receipt numbers that day leave gaps, and
-    a clerk saving at the same moment makes the caller try the next number.
+    One UPDATE … RETURNING of the store's counter; its first use on a day starts after
+    the sales already recorded that day (counted once). Called before the sale's
+    transaction, the counter's row lock ends with the statement, so clerks saving at the
+    same moment in one store do not wait for each other. A sale that then fails leaves a
+    gap, as typed receipt numbers do.
     """
     day = timezone.localtime(when).date()
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    count = Purchase.objects.filter(
-        store=store, purchased_at__gte=start, purchased_at__lt=start + dt.timedelta(days=1)
-    ).count()
-    return f"{store.code}-{day:%Y%m%d}-{count + 1 + skip:04d}"
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE store_id = %s AND day = %s RETURNING last",
+            [store.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+            already = Purchase.objects.filter(
+                store=store, purchased_at__gte=start, purchased_at__lt=start + dt.timedelta(days=1)
+            ).count()
+            cursor.execute(
+                f"INSERT INTO {table} (store_id, day, last) VALUES (%s, %s, %s) "
+                f"ON CONFLICT (store_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [store.pk, connection.ops.adapt_datefield_value(day), already + 1],
+            )
+            row = cursor.fetchone()
+    return f"{store.code}-{day:%Y%m%d}-{row[0]:04d}"
 
 
 def record_purchase(
@@ -160,25 +176,30 @@ def record_purchase(
     purchased_at: dt.datetime | None = None,
     is_imported: bool = False,
     note: str = "",
+    reserved_number: str = "",
+    locked: bool = False,
 ) -> tuple[Purchase, bool]:
     """Record a sale with its lines and update the customer's totals, atomically.
 
     Returns (purchase, created). The same ``idempotency_key`` twice (a double-clicked
-    submit, a retried request) returns the first purchase with created=False.
+    submit, a retried request) returns the first purchase with created=False: the
+    purchase's INSERT skips a row whose key exists, and the first one is returned.
+    ``reserved_number`` is a generated receipt number the caller took before opening
+    its transaction (see ``next_receipt_number``); ``locked``: the caller holds the
+    customer's row lock or created the customer in this transaction.
     """
     if not lines:
         raise ValidationError(_("A purchase needs at least one line."))
     key = idempotency_key or uuid.uuid4()
     when = purchased_at or timezone.now()
+    typed = receipt_number.strip()
+    if not typed and not reserved_number and not connection.in_atomic_block:
+        reserved_number = next_receipt_number(store, when)
     with transaction.atomic():
-        if customer is not None:
-            # One purchase per customer at a time: points, tier checks and follow-up
-            # plans downstream read the totals written here.
+        if customer is not None and not locked:
+            # The one lock of the sale: points, tier check and follow-up plan downstream
+            # read the totals written here, one purchase of a customer at a time.
             customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        existing = Purchase.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
-
         subtotal = sum((line.total for line in lines), ZERO)
         rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
         purchase = Purchase(
@@ -195,17 +216,15 @@ def record_purchase(
             note=note,
         )
         # A typed receipt number is the till's own and must be unique; a generated one
-        # may collide with a clerk saving at the same moment, so it is tried again.
-        for attempt in range(1 if receipt_number.strip() else 5):
-            purchase.receipt_number = receipt_number.strip() or next_receipt_number(store, when, attempt)
-            try:
-                with transaction.atomic():
-                    purchase.save()
+        # may meet a typed one, so the next is tried.
+        for attempt in range(1 if typed else 5):
+            purchase.receipt_number = typed or (reserved_number if attempt == 0 and reserved_number else "")
+            purchase.receipt_number = purchase.receipt_number or next_receipt_number(store, when)
+            if insert_unless_conflict(purchase):
                 break
-            except IntegrityError:
-                existing = Purchase.objects.filter(idempotency_key=key).first()
-                if existing is not None:
-                    return existing, False
+            existing = recorded_sale(key)
+            if existing is not None:
+                return existing, False
         else:
             raise ValidationError(
                 _("Receipt number %(receipt)s is already recorded in this store.")
@@ -226,22 +245,30 @@ def record_purchase(
             for line in lines
         )
         if customer is not None:
-            update = {
-                "cumulative_spend": F("cumulative_spend") + purchase.total,
-                "visit_count": F("visit_count") + (0 if is_imported else 1),
-            }
-            if customer.last_purchase_at is None or when > customer.last_purchase_at:
-                update["last_purchase_at"] = when
-            if customer.member_since is None or timezone.localdate(when) < customer.member_since:
-                update["member_since"] = timezone.localdate(when)
-            Customer.objects.filter(pk=customer.pk).update(**update)
-            customer.refresh_from_db()
+            _add_to_totals(customer, purchase)
             purchase.customer = customer
             if purchase.total > 0:  # a ¥0 "sale" is no reason to open the file to a store
                 share_with_store(customer, store, clerk)
         if customer is not None and not is_imported:
             hooks.each("purchase_recorded", purchase)
     return purchase, True
+
+
+def _add_to_totals(customer: Customer, purchase: Purchase) -> None:
+    """The purchase in the customer's totals; the caller holds the customer's row lock, so
+    the values read with it are current and are written as they are."""
+    when = purchase.purchased_at
+    values = {
+        "cumulative_spend": customer.cumulative_spend + purchase.total,
+        "visit_count": customer.visit_count + (0 if purchase.is_imported else 1),
+    }
+    if customer.last_purchase_at is None or when > customer.last_purchase_at:
+        values["last_purchase_at"] = when
+    if customer.member_since is None or timezone.localdate(when) < customer.member_since:
+        values["member_since"] = timezone.localdate(when)
+    Customer.objects.filter(pk=customer.pk).update(**values)
+    for name, value in values.items():
+        setattr(customer, name, value)
 
 
 def adjust_cumulative_spend(customer: Customer, amount: Decimal) -> None:
@@ -275,30 +302,32 @@ def checkout(
 ) -> tuple[Purchase, bool]:
     """The till's one write: capture the new customer (if any) and record the sale together.
 
-    A resubmitted form (same key) returns the first purchase before anything else is
-    tried, so a double click on "new customer + sale" neither duplicates the customer
-    nor reports the mobile as taken.
+    A resubmitted form (same key) returns the first purchase: the purchase's INSERT
+    finds the key taken. A double click on "new customer + sale" finds the mobile taken
+    by the first click and gets the first click's sale back, never a duplicate report.
     """
-    existing = recorded_sale(idempotency_key)
-    if existing is not None:
-        return existing, False
+    now = purchased_at or timezone.now()
+    reserved = "" if receipt_number.strip() else next_receipt_number(store, now)
+    sale = {
+        "purchased_at": now,
+        "store": store,
+        "clerk": clerk,
+        "lines": lines,
+        "receipt_number": receipt_number,
+        "idempotency_key": idempotency_key,
+        "note": note,
+        "reserved_number": reserved,
+    }
+    if new_customer is None:
+        return record_purchase(customer=customer, **sale)
     try:
         with transaction.atomic():
-            if new_customer is not None:
-                customer = capture_customer(store=store, clerk=clerk, **new_customer)
-            return record_purchase(
-                store=store,
-                clerk=clerk,
-                customer=customer,
-                lines=lines,
-                receipt_number=receipt_number,
-                idempotency_key=idempotency_key,
-                note=note,
-                purchased_at=purchased_at,
-            )
+            customer = capture_customer(store=store, clerk=clerk, **new_customer)
+            # Created in this transaction: no other can see the row, so it is not locked.
+            return record_purchase(customer=customer, locked=True, **sale)
     except DuplicateCustomer:
         # The other click of a double click may have committed meanwhile.
-        existing = Purchase.objects.filter(idempotency_key=idempotency_key).first()
+        existing = recorded_sale(idempotency_key)
         if existing is not None:
             return existing, False
         raise

@@ -273,7 +273,11 @@ def set_tier_by_hand(customer: Customer, tier: str, *, by, reason: str) -> TierC
         for application in CardApplication.objects.open().filter(customer=customer):
             if tier_rank(application.target_tier) <= tier_rank(tier):
                 withdraw_application(application, by=by, reason=_("Tier set by hand: %(reason)s") % {"reason": reason})
+        before = customer.tier
         change = _change_tier(customer, tier, by=by, source=TierChange.Source.BY_HAND, reason=reason.strip())
+        # The customer's change log (customers.privacy.changes) shows tiers set by hand too.
+        audit(by, "customer.changed", customer, store=customer.home_store, source="tier_by_hand",
+              changes={"tier": [before, tier]}, reason=reason.strip())  # fmt: skip
         if tier == Tier.C:
             voided = _void_cards(customer, by, reason.strip())
             if customer.card_number in voided:

@@ -12,12 +12,14 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import F, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
+from crm.db import insert_unless_conflict
 from customers.models import Customer, Purchase
 from loyalty.models import EntryKind, Gift, GiftRedemption, PointsAccount, PointsEntry
 
@@ -155,6 +157,45 @@ def earn_for_purchase(purchase: Purchase) -> PointsEntry | None:
         key=f"purchase:{purchase.idempotency_key}",
         purchase=purchase,
     )
+
+
+def earn_for_new_purchase(purchase: Purchase) -> PointsEntry | None:
+    """``earn_for_purchase`` for a purchase just recorded, whose transaction holds the
+    customer's row lock: the ledger line is inserted unless its key exists (the balance
+    after it read in the same statement), then the account moved, without a second lock
+    or a savepoint. A second call for the purchase returns the first line."""
+    if purchase.customer_id is None or purchase.is_imported:
+        return None
+    points = points_for_amount(purchase.total)
+    when = timezone.now()
+    days = expiry_days()
+    by = purchase.clerk
+    balance = PointsAccount.objects.filter(customer_id=purchase.customer_id).values("balance")[:1]
+    entry = PointsEntry(
+        customer_id=purchase.customer_id,
+        kind=EntryKind.EARN,
+        points=points,
+        balance_after=Coalesce(Subquery(balance), Value(0)) + Value(points),
+        reason=(_("Purchase %(receipt)s") % {"receipt": purchase.receipt_number})[:200],
+        by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+        at=when,
+        idempotency_key=f"purchase:{purchase.idempotency_key}",
+        purchase=purchase,
+        remaining=points,
+        expires_on=timezone.localdate(when) + dt.timedelta(days=days) if points and days else None,
+    )
+    if not insert_unless_conflict(entry):
+        return _existing(entry.idempotency_key)
+    table = connection.ops.quote_name(PointsAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (customer_id, balance, updated_at) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (customer_id) DO UPDATE SET balance = {table}.balance + EXCLUDED.balance, "
+            "updated_at = EXCLUDED.updated_at",
+            [purchase.customer_id, points, connection.ops.adapt_datetimefield_value(when)],
+        )
+    del entry.balance_after  # computed by the database: read back only if asked for
+    return entry
 
 
 def open_balance(customer: Customer, points: int, *, by, key: str) -> PointsEntry:

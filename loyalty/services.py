@@ -23,6 +23,7 @@ from loyalty.points import (
     PointsError,
     ReversalResult,
     adjust_points,
+    earn_for_new_purchase,
     earn_for_purchase,
     earn_points,
     expire_points,
@@ -56,6 +57,7 @@ __all__ = [
     "check_eligibility",
     "current_rules",
     "discount_rate",
+    "earn_for_new_purchase",
     "earn_for_purchase",
     "earn_points",
     "enter_application",
@@ -93,7 +95,7 @@ def on_purchase_recorded(purchase) -> None:
 
     if purchase.customer.tier == "C":
         issue_points_card(purchase.customer, by=purchase.clerk, store=purchase.store)
-    earn_for_purchase(purchase)
+    earn_for_new_purchase(purchase)
     check_eligibility(
         purchase.customer, timezone.localdate(purchase.purchased_at), by=purchase.clerk, purchase=purchase
     )

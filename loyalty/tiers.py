@@ -5,12 +5,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Max, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
+from crm.db import insert_unless_conflict
 from customers.models import Customer, Purchase, Tier
 from loyalty import defaults
 from loyalty.models import (
@@ -39,6 +40,13 @@ def next_tier(tier: str) -> str | None:
 
 
 def current_rules() -> RuleVersion:
+    """The latest version with its rules, read in one query (at every sale)."""
+    latest = RuleVersion.objects.order_by("-number").values("pk")[:1]
+    rules = list(TierRule.objects.filter(version=Subquery(latest)).select_related("version"))
+    if rules:
+        version = rules[0].version
+        version._prefetched_objects_cache = {"rules": rules}
+        return version
     version = RuleVersion.current()
     if version is None:  # the data migration seeds v1; this covers a flushed database
         version = update_rules(dict(defaults.TIER_RULES), by=None, note="defaults")
@@ -199,10 +207,14 @@ def check_eligibility(
     Runs under the customer's row lock (taken here; the purchase already holds it), so
     two purchases at once open one application; a partial unique index backs that up.
     """
-    with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    with transaction.atomic(savepoint=False):
+        if purchase is None or purchase.customer is not customer:
+            customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        # else: record_purchase holds the lock and has just written the totals.
         evaluation = evaluate_tier(customer, on, purchase=purchase)
         eligible = evaluation.eligible_tier
+        if tier_rank(eligible) <= tier_rank(customer.tier) and purchase is not None:
+            return None  # the sale asks for nothing back: no look-up of the open application
         open_application = CardApplication.objects.open().filter(customer=customer).first()
         if tier_rank(eligible) <= tier_rank(customer.tier):
             return open_application
@@ -229,10 +241,8 @@ def check_eligibility(
             purchase=purchase,
             created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         )
-        try:
-            with transaction.atomic():
-                application.save()
-        except IntegrityError:
+        if not insert_unless_conflict(application):
+            # The daily check (which takes no customer lock) opened one meanwhile.
             return CardApplication.objects.open().filter(customer=customer).first()
         _add_event(
             application,
@@ -245,8 +255,18 @@ def check_eligibility(
 
 def tier_check(day: dt.date) -> dict:
     """The daily job: everyone whose purchases meet a rule above their tier is checked
-    (catches what a purchase-time check could not, such as edited rules)."""
+    (catches what a purchase-time check could not, such as edited rules). Set-based on
+    PostgreSQL (``loyalty.daily_check``)."""
     version = current_rules()
+    if connection.vendor == "postgresql":
+        from loyalty import daily_check
+
+        return daily_check.tier_check(day, version)
+    return _tier_check_one_by_one(day, version)
+
+
+def _tier_check_one_by_one(day: dt.date, version: RuleVersion) -> dict:
+    """The same check a customer at a time, for the embedded SQLite demo's small data."""
     counted = Purchase.objects.filter(
         customer__isnull=False, is_imported=False, purchased_at__lt=_day_start(day + dt.timedelta(days=1))
     )

@@ -50,6 +50,9 @@ def gunicorn(tmp_path):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "SECRET_KEY": django_settings.SECRET_KEY,
         "DEBUG": "false",
+        # The test settings' key is the public demo key, which gunicorn refuses unless told
+        # this is the embedded demo.
+        "KEDANG_DEMO": "1",
     }
     log = tmp_path / "access.log"
     process = subprocess.Popen(

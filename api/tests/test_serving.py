@@ -39,6 +39,10 @@ def test_a_sale_for_another_stores_customer_needs_their_code(pos_a, customer_b, 
     assert sale.status_code == 201 and sale.json()["points_earned"] == 1000
     assert Purchase.objects.get().customer == customer_b
     assert CustomerStoreShare.objects.filter(customer=customer_b, store=store_a).exists()
+    actions = AuditEvent.objects.filter(detail__api_key="S001 till 1").values_list("action", flat=True)
+    assert {"api.serve_code_sent", "api.serve_code_refused", "api.serve_code_verified", "api.sale_recorded"} <= set(
+        actions
+    )
 
 
 def test_chain_wide_lookups_are_logged_and_limited_per_key(settings, pos_a, customer_b, customer_a):

@@ -20,31 +20,17 @@ class WriteContext:
         self.by = job.confirmed_by or job.created_by
         self.now = timezone.now()
         self._clerks: dict[str, object] = {}
-        self._receipts: dict[str, int] = {}
 
     def receipt_number(self, when: dt.datetime) -> str:
-        """The till's next generated receipt number for ``when``'s day, counted here.
-
-        An import records its purchases one after the other, so it asks
-        ``next_receipt_number`` once per day and counts on from there. The numbers are
-        the ones ``record_purchase`` would give.
-        """
-        day = timezone.localtime(when).strftime("%Y%m%d")
-        if day not in self._receipts:
-            first = next_receipt_number(self.store, when)
-            self._receipts[day] = int(first.rsplit("-", 1)[1]) - 1
-        self._receipts[day] += 1
-        return f"{self.store.code}-{day}-{self._receipts[day]:04d}"
+        """The till's next generated receipt number for ``when``'s day (the store's day
+        counter, so tills and imports never hand out one number twice)."""
+        return next_receipt_number(self.store, when)
 
     def unuse_receipt(self, when: dt.datetime) -> None:
-        """The purchase was already recorded (a re-import): its number was not used."""
-        day = timezone.localtime(when).strftime("%Y%m%d")
-        if day in self._receipts:
-            self._receipts[day] -= 1
+        """A number taken and not used is a gap, as at the till."""
 
     def forget_receipts(self) -> None:
-        """After a batch rolled back, its numbers were not used: count again."""
-        self._receipts.clear()
+        """Numbers of a batch that rolled back were counted in the same transaction."""
 
     def clerk(self, name: str):
         """The store's staff member known by ``name`` (display name, first name or login)."""

@@ -33,7 +33,7 @@ from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSh
 from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
 from customers.privacy import consent
-from customers.services import LineData, record_purchase
+from customers.services import LineData, record_purchase, recorded_sale
 
 log = logging.getLogger(__name__)
 
@@ -413,6 +413,8 @@ def _record(ctx: WriteContext, rows: list[ImportRow], customers: dict) -> int:
         "is_imported": True,
         "note": note,
     }
+    if recorded_sale(purchase["idempotency_key"]) is not None:
+        return 0  # a re-import: recorded the first time, nothing to write
     try:
         if receipt:
             _purchase, created = record_purchase(receipt_number=receipt, **purchase)

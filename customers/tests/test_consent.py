@@ -193,3 +193,13 @@ class TestChangeLog:
         )
         assert 'id="change-log"' in client_for(manager_a).get(customer_a.get_absolute_url()).content.decode()
         assert 'id="change-log"' not in client_for(clerk_a).get(customer_a.get_absolute_url()).content.decode()
+
+
+def test_the_change_log_includes_a_tier_set_by_hand(client_for, head_office, manager_a, customer_a):
+    from loyalty import services as loyalty
+
+    loyalty.set_tier_by_hand(customer_a, "B", by=head_office, reason="老客户补办")
+    event = AuditEvent.objects.get(action="customer.changed")
+    assert event.detail["changes"] == {"tier": ["C", "B"]} and event.actor == head_office
+    body = client_for(manager_a).get(customer_a.get_absolute_url()).content.decode()
+    assert "C → B" in body

@@ -298,3 +298,8 @@ def test_it_keys_each_sale_once(client_for, clerk_b, customer_a):
     client.post(page.context["action"], data)
     client.post(page.context["action"], data)
     assert Purchase.objects.count() == 1
+
+
+def test_it_lists_own_customers_with_masked_mobiles(client_for, clerk_a, customer_a):
+    body = lookup(client_for(clerk_a), "0000001").content.decode()
+    assert "王芳" in body and "139****0001" in body and "0000 0001" not in body

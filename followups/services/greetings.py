@@ -9,13 +9,13 @@ creates nothing the second time.
 import calendar
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from lunardate import LunarDate
 
 from customers.models import Customer
-from followups.models import Channel, FollowUpTask, Holiday, MessageTemplate, TaskKind
-
-BATCH = 1000
+from followups.models import Channel, FollowUpTask, Holiday, MessageTemplate, TaskKind, TaskStatus
 
 # greeting code -> (template code, purpose shown in the lists)
 PERSONAL = {
@@ -94,30 +94,34 @@ def generate_greetings(day: dt.date) -> dict:
 
 
 def _create(customers, day, greeting, purpose, *, template=None, script="") -> int:
-    rows = customers.order_by("id").values_list("id", "home_store_id", "clerk_id")
-    made = 0
-    last_id = 0
-    while True:
-        batch = list(rows.filter(id__gt=last_id)[:BATCH])
-        if not batch:
-            return made
-        last_id = batch[-1][0]
-        FollowUpTask.objects.bulk_create(
-            [
-                FollowUpTask(
-                    kind=TaskKind.GREETING,
-                    customer_id=customer_id,
-                    store_id=store_id,
-                    assignee_id=clerk_id,
-                    greeting=greeting,
-                    channel=Channel.SMS,
-                    purpose=purpose,
-                    script=script,
-                    template=template,
-                    due_date=day,
-                )
-                for customer_id, store_id, clerk_id in batch
-            ],
-            ignore_conflicts=True,
+    """One greeting task per customer in ``customers``, with one INSERT … SELECT; those
+    already greeted that day (the unique index) are skipped. Returns the tasks created."""
+    source, source_params = customers.order_by().values_list("id", "home_store_id", "clerk_id").query.sql_with_params()
+    constants = {
+        "kind": TaskKind.GREETING,
+        "greeting": greeting,
+        "channel": Channel.SMS,
+        "purpose": purpose[:100],
+        "script": script,
+        "template": template.pk if template is not None else None,
+        "due_date": day,
+        "status": TaskStatus.PENDING,
+        "overdue": False,
+        "attempts": 0,
+        "outcome": "",
+        "note": "",
+        "proposal_note": "",
+        "created_at": timezone.now(),
+    }
+    fields = [FollowUpTask._meta.get_field(name) for name in constants]
+    columns = ["customer_id", "store_id", "assignee_id", *(field.column for field in fields)]
+    values = [field.get_db_prep_save(constants[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {FollowUpTask._meta.db_table} ({", ".join(connection.ops.quote_name(c) for c in columns)})
+            SELECT source.id, source.home_store_id, source.clerk_id, {", ".join(["%s"] * len(values))}
+            FROM ({source}) AS source WHERE 1 = 1
+            ON CONFLICT DO NOTHING""",
+            [*values, *source_params],
         )
-        made += len(batch)
+        return cursor.rowcount

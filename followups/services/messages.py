@@ -45,28 +45,45 @@ LEFTOVER_BRACES = re.compile(r"\{[^{}]*\}|[{}]")
 
 
 def loyalty_context(customer: Customer) -> dict:
-    from loyalty.services import points_balance, points_to_next_gift
+    from loyalty.services import points_balance
 
-    points = points_balance(customer)
-    next_gift = points_to_next_gift(customer)
-    gift, needed = next_gift if next_gift else (None, 0)
+    return loyalty_context_for(points_balance(customer), gifts_on_offer())
+
+
+def gifts_on_offer() -> list:
+    """Gifts in stock, cheapest first: the next gift of any balance is the first dearer one."""
+    from loyalty.models import Gift
+
+    return list(Gift.objects.filter(is_active=True, stock__gt=0).order_by("points_price", "pk"))
+
+
+def loyalty_context_for(points: int, gifts: list) -> dict:
+    """The points placeholders for a balance, given ``gifts_on_offer()``."""
+    gift = next((g for g in gifts if g.points_price > points), None)
+    needed = gift.points_price - points if gift is not None else 0
     hint = f"再积{needed}分即可兑换{gift}。" if gift is not None else ""
     return {"points": points, "next_gift": str(gift or ""), "points_needed": needed, "gift_hint": hint}
 
 
 def message_context(customer: Customer, *, purchase: Purchase | None = None, store=None, day=None) -> dict:
     purchase = purchase or customer.purchases.counted().order_by("-purchased_at").first()
+    items = [line.item for line in purchase.lines.all()] if purchase else []
+    return context_for(customer, purchase=purchase, items=items, store=store, day=day, **loyalty_context(customer))
+
+
+def context_for(customer: Customer, *, purchase, items: list[str], store=None, day=None, **points) -> dict:
+    """The placeholders of one message from what the caller already read (the outbox reads
+    purchases, lines, balances and gifts for a whole batch at once)."""
     store = store or (purchase.store if purchase else customer.home_store)
     day = day or timezone.localdate()
-    items = "、".join(line.item for line in purchase.lines.all()) if purchase else ""
     years = day.year - customer.member_since.year if customer.member_since else 0
     return {
         "name": customer.salutation,
         "store": store.name,
-        "items": items,
+        "items": "、".join(items),
         "cumulative_spend": f"{customer.cumulative_spend:.2f}",
         "years": years,
-        **loyalty_context(customer),
+        **points,
     }
 
 

@@ -12,13 +12,15 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from customers.models import ContactChannel, ContactLog, ContactOutcome
+from customers.models import ContactChannel, ContactLog, ContactOutcome, Purchase, PurchaseLine
 from followups.models import Channel, FollowUpTask, MessageStatus, OutboundMessage, TaskStatus
-from followups.services.messages import message_context, sms_text
+from followups.services.messages import context_for, gifts_on_offer, loyalty_context_for, message_context, sms_text
 from followups.sms import SmsError, SmsMessage, get_backend
+from loyalty.models import PointsAccount
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ BATCH = 500
 
 def queue_due_messages(day: dt.date) -> dict:
     """Turn every SMS task due by ``day`` into an outbox message (or cancel it if the
-    customer may not get SMS)."""
+    customer may not get SMS). A batch of tasks costs a fixed number of queries: their
+    purchases, lines, balances and the gifts are read for the whole batch."""
     queued = cancelled = 0
     # A day-2 points message weeks late helps nobody (a backlog after an outage, a
     # restored backup, sales entered after the fact): such SMS are dropped, not sent.
@@ -44,33 +47,73 @@ def queue_due_messages(day: dt.date) -> dict:
         .select_related("customer", "customer__home_store", "store", "template", "purchase")
         .order_by("id")
     )
+    gifts = gifts_on_offer()
     last_id = 0
     while True:
         batch = list(due.filter(id__gt=last_id)[:BATCH])
         if not batch:
             break
         last_id = batch[-1].id
-        messages, blocked = [], []
-        for task in batch:
-            if not task.customer.can_receive_sms:
-                blocked.append(task.id)
-                continue
-            messages.append(
+        blocked = [task.id for task in batch if not task.customer.can_receive_sms]
+        sending = [task for task in batch if task.customer.can_receive_sms]
+        texts = _texts(sending, day, gifts)
+        OutboundMessage.objects.bulk_create(
+            [
                 OutboundMessage(
                     key=f"task:{task.id}",
                     customer=task.customer,
                     store=task.store,
                     task=task,
                     mobile=task.customer.mobile,
-                    body=task_text(task, day),
+                    body=texts[task.id],
                 )
-            )
-        OutboundMessage.objects.bulk_create(messages, ignore_conflicts=True)
-        queued += len(messages)
+                for task in sending
+            ],
+            ignore_conflicts=True,
+        )
+        queued += len(sending)
         cancelled += FollowUpTask.objects.filter(id__in=blocked, status=TaskStatus.PENDING).update(
             status=TaskStatus.CANCELLED, note="no SMS consent or invalid number"
         )
     return {"messages_queued": queued, "sms_tasks_cancelled": cancelled}
+
+
+def _texts(tasks: list[FollowUpTask], day: dt.date, gifts: list) -> dict[int, str]:
+    """Each task's message text (``task_text`` for a batch)."""
+    if not tasks:
+        return {}
+    customer_ids = {task.customer_id for task in tasks}
+    # The customer's latest real purchase, for messages not about one purchase.
+    latest = {
+        purchase.customer_id: purchase
+        for purchase in Purchase.objects.counted()
+        .filter(customer_id__in={task.customer_id for task in tasks if task.purchase_id is None})
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=F("customer_id"), order_by=[F("purchased_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(place=1)
+    }
+    purchases = {task.id: task.purchase or latest.get(task.customer_id) for task in tasks}
+    items: dict[int, list[str]] = {}
+    lines = PurchaseLine.objects.filter(purchase_id__in={p.pk for p in purchases.values() if p}).order_by("id")
+    for purchase_id, item in lines.values_list("purchase_id", "item"):
+        items.setdefault(purchase_id, []).append(item)
+    balances = dict(PointsAccount.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "balance"))
+    texts = {}
+    for task in tasks:
+        purchase = purchases[task.id]
+        context = context_for(
+            task.customer,
+            purchase=purchase,
+            items=items.get(purchase.pk, []) if purchase else [],
+            store=task.store,
+            day=day,
+            **loyalty_context_for(balances.get(task.customer_id, 0), gifts),
+        )
+        texts[task.id] = sms_text(task.template.body if task.template_id else task.script, context)
+    return texts
 
 
 def task_text(task: FollowUpTask, day: dt.date) -> str:
@@ -90,21 +133,29 @@ def _claimable(now: dt.datetime) -> Q:
 
 
 def send_due_messages(now: dt.datetime | None = None, limit: int | None = None) -> dict:
-    """Send every message that is due (new, due for a retry, or abandoned by a dead sender)."""
+    """Send every message that is due (new, due for a retry, or abandoned by a dead sender),
+    a batch at a time: one claim, the sends, then the results of the batch written together."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
     backend = None
     now = now or timezone.now()
-    ids = list(OutboundMessage.objects.filter(_claimable(now)).order_by("id").values_list("id", flat=True)[:limit])
-    for message_id in ids:
-        message = claim(message_id)
-        if message is None:
-            continue
+    last_id, left = 0, limit
+    while left is None or left > 0:
+        size = BATCH if left is None else min(BATCH, left)
+        batch = claim_batch(now, after=last_id, size=size)
+        if not batch:
+            break
+        last_id = batch[-1].pk
+        left = None if left is None else left - len(batch)
         backend = backend or get_backend()
-        counts[deliver(message, backend)] += 1
+        results = [(message, _attempt(message, backend)) for message in batch]
+        _record(results)
+        for _message, (outcome, _fields) in results:
+            counts[outcome] += 1
     return counts
 
 
 def claim(message_id: int) -> OutboundMessage | None:
+    """Claim one message (the batch claim does the same for many)."""
     now = timezone.now()
     claimed = OutboundMessage.objects.filter(Q(pk=message_id) & _claimable(now)).update(
         status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -114,27 +165,47 @@ def claim(message_id: int) -> OutboundMessage | None:
     return OutboundMessage.objects.select_related("customer").get(pk=message_id)
 
 
-def deliver(message: OutboundMessage, backend) -> str:
-    """Send a claimed message and record the result; returns the counts key."""
+def claim_batch(now: dt.datetime, *, after: int, size: int) -> list[OutboundMessage]:
+    """Claim up to ``size`` due messages with ids above ``after`` with one conditional
+    UPDATE; rows another sender is claiming are skipped, not waited for."""
+    claimed_at = timezone.now()
+    candidates = (
+        OutboundMessage.objects.filter(_claimable(now), pk__gt=after)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .values("pk")[:size]
+    )
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk__in=candidates).filter(_claimable(claimed_at)).update(
+            status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
+        )
+    return list(
+        OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at=claimed_at, pk__gt=after)
+        .select_related("customer", "task")
+        .order_by("pk")
+    )
+
+
+def _attempt(message: OutboundMessage, backend) -> tuple[str, dict]:
+    """Send a claimed message; returns the counts key and the fields to record."""
     if not message.customer.can_receive_sms:
-        _finish(message, status=MessageStatus.CANCELLED, last_error="customer may not get SMS")
-        return "cancelled"
+        return "cancelled", {"status": MessageStatus.CANCELLED, "last_error": "customer may not get SMS"}
     try:
         provider_id = backend.send(SmsMessage(id=message.key, to=message.mobile, text=message.body))
     except SmsError as exc:
         logger.warning("SMS %s failed (attempt %s): %s", message.key, message.attempts, exc)
         if message.attempts >= settings.KEDANG_SMS_MAX_ATTEMPTS:
-            _finish(message, status=MessageStatus.FAILED, last_error=str(exc)[:300])
-            return "failed"
-        _finish(
-            message,
-            status=MessageStatus.QUEUED,
-            last_error=str(exc)[:300],
-            next_attempt_at=timezone.now() + backoff(message.attempts),
-        )
-        return "retry"
-    _finish(message, status=MessageStatus.SENT, sent_at=timezone.now(), provider_id=provider_id[:100])
-    return "sent"
+            return "failed", {"status": MessageStatus.FAILED, "last_error": str(exc)[:300]}
+        retry_at = timezone.now() + backoff(message.attempts)
+        return "retry", {"status": MessageStatus.QUEUED, "last_error": str(exc)[:300], "next_attempt_at": retry_at}
+    return "sent", {"status": MessageStatus.SENT, "sent_at": timezone.now(), "provider_id": provider_id[:100]}
+
+
+def deliver(message: OutboundMessage, backend) -> str:
+    """Send one claimed message and record the result; returns the counts key."""
+    result = _attempt(message, backend)
+    _record([(message, result)])
+    return result[0]
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -142,16 +213,27 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def _finish(message: OutboundMessage, *, status: str, **fields) -> bool:
-    """Record the result if this sender still holds the claim."""
+RESULT_FIELDS = ["status", "last_error", "next_attempt_at", "sent_at", "provider_id"]
+
+
+def _record(results: list[tuple[OutboundMessage, tuple[str, dict]]]) -> int:
+    """Record the results of the messages this sender still holds (a sender whose claim
+    went stale and was taken over records nothing), with their tasks and contact logs."""
+    now = timezone.now()
     with transaction.atomic():
-        done = OutboundMessage.objects.filter(
-            pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at
-        ).update(status=status, **fields)
-        if done != 1 or message.task_id is None:
-            return done == 1
-        if status == MessageStatus.SENT:
-            log = ContactLog.objects.create(
+        held = set(
+            OutboundMessage.objects.select_for_update()
+            .filter(Q(status=MessageStatus.SENDING) & _same_claims([message for message, _result in results]))
+            .values_list("pk", flat=True)
+        )
+        mine = [(message, result) for message, result in results if message.pk in held]
+        for message, (_outcome, fields) in mine:
+            for name, value in fields.items():
+                setattr(message, name, value)
+        OutboundMessage.objects.bulk_update([message for message, _result in mine], RESULT_FIELDS)
+        sent = [message for message, (outcome, _f) in mine if outcome == "sent" and message.task_id is not None]
+        logs = ContactLog.objects.bulk_create(
+            ContactLog(
                 customer_id=message.customer_id,
                 store_id=message.store_id,
                 staff=None,
@@ -160,14 +242,37 @@ def _finish(message: OutboundMessage, *, status: str, **fields) -> bool:
                 outcome=ContactOutcome.SENT,
                 note=message.body,
             )
-            FollowUpTask.objects.filter(pk=message.task_id).update(
-                status=TaskStatus.DONE, outcome=ContactOutcome.SENT, contact_log=log, completed_at=timezone.now()
+            for message in sent
+        )
+        done = [
+            FollowUpTask(
+                pk=message.task_id,
+                status=TaskStatus.DONE,
+                outcome=ContactOutcome.SENT,
+                contact_log=log,
+                completed_at=now,
             )
-        elif status in (MessageStatus.FAILED, MessageStatus.CANCELLED):
-            FollowUpTask.objects.filter(pk=message.task_id, status=TaskStatus.PENDING).update(
-                status=TaskStatus.CANCELLED, note=fields.get("last_error", "")
-            )
-    return True
+            for message, log in zip(sent, logs, strict=True)
+        ]
+        FollowUpTask.objects.bulk_update(done, ["status", "outcome", "contact_log", "completed_at"])
+        given_up = [
+            FollowUpTask(pk=message.task_id, status=TaskStatus.CANCELLED, note=fields.get("last_error", ""))
+            for message, (outcome, fields) in mine
+            if outcome in ("failed", "cancelled") and message.task_id is not None
+        ]
+        FollowUpTask.objects.filter(status=TaskStatus.PENDING).bulk_update(given_up, ["status", "note"])
+    return len(mine)
+
+
+def _same_claims(messages: list[OutboundMessage]) -> Q:
+    """The rows still carrying the claims these objects were read with."""
+    by_claim: dict = {}
+    for message in messages:
+        by_claim.setdefault(message.claimed_at, []).append(message.pk)
+    q = Q(pk__in=[])
+    for claimed_at, ids in by_claim.items():
+        q |= Q(claimed_at=claimed_at, pk__in=ids)
+    return q
 
 
 def send_transactional(*, customer, store, text: str, key: str, masked_text: str) -> bool:

@@ -30,7 +30,7 @@ def create_plan(purchase: Purchase) -> list[FollowUpTask]:
     """
     customer = purchase.customer
     day = timezone.localdate(purchase.purchased_at)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         FollowUpTask.objects.filter(
             customer=customer,
             kind=TaskKind.PLAN,

@@ -20,6 +20,30 @@ document.addEventListener("click", function (event) {
   total.value = parseInt(total.value, 10) + 1;
 });
 
+// The page's Print button (data-print): no inline handlers, the CSP forbids them.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
+// A "select all" checkbox: data-check-all="<selector of the boxes it sets>".
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  document.querySelectorAll(all.dataset.checkAll).forEach(function (box) { box.checked = all.checked; });
+});
+
+// A select that submits its form when changed (data-autosubmit).
+document.addEventListener("change", function (event) {
+  var select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.submit();
+});
+
+// Progress bars: data-percent sets the width (the CSP forbids style attributes).
+function kedangSetProgress(root) {
+  root.querySelectorAll("[data-percent]").forEach(function (bar) { bar.style.width = bar.dataset.percent + "%"; });
+}
+document.addEventListener("DOMContentLoaded", function () { kedangSetProgress(document); });
+document.addEventListener("htmx:load", function (event) { kedangSetProgress(event.target); });
 // A page the browser brings back from its back-forward cache with a form already sent
 // is reloaded, so the server can say the sale was recorded instead of a dead button.
 window.addEventListener("pageshow", function (event) {

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from crm.jobs import registered_jobs, run_daily_jobs
+from crm.jobs import DailyJobsFailed, registered_jobs, run_daily_jobs
 
 
 class Command(BaseCommand):
@@ -27,6 +27,14 @@ class Command(BaseCommand):
         unknown = set(options["only"] or []) - names
         if unknown:
             raise CommandError(f"unknown job(s): {', '.join(sorted(unknown))}")
-        for name, counts in run_daily_jobs(day, only=options["only"]).items():
+        try:
+            results = run_daily_jobs(day, only=options["only"])
+        except DailyJobsFailed as exc:
+            self._print(day, exc.results)
+            raise CommandError(f"{day}: failed: {', '.join(exc.failed)} (tracebacks in the log)") from None
+        self._print(day, results)
+
+    def _print(self, day, results: dict[str, dict]) -> None:
+        for name, counts in results.items():
             summary = ", ".join(f"{key}={value}" for key, value in counts.items()) or "done"
             self.stdout.write(f"{day} {name}: {summary}")

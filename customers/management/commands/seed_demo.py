@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from crm import hooks
 from crm.jobs import run_daily_jobs
+from crm.logins import DEMO_PASSWORD
 from crm.models import Role, StaffProfile, Store
 from customers.models import Customer, Gender
 from customers.services import LineData, record_purchase
 
-DEMO_PASSWORD = "kedang-demo"
 User = get_user_model()
 
 STORES = [
@@ -127,11 +127,13 @@ class Command(BaseCommand):
             password = make_password(DEMO_PASSWORD)  # hashed once: it is slow on purpose
             staff = {}
             for username, role, code, region, display in STAFF:
-                user = User.objects.create(username=username, password=password, is_staff=role == Role.HEAD_OFFICE)
+                user = User.objects.create(username=username, password=password)
                 StaffProfile.objects.create(
                     user=user, role=role, store=stores.get(code), region=region, display_name=display
                 )
                 staff[username] = user
+            # The system administrator: Django's admin only, no store data in the app.
+            User.objects.create(username="sysadmin", password=password, is_staff=True, is_superuser=True)
             clerks = {
                 code: [u for u in staff.values() if u.staff.store_id == s.pk and u.staff.is_clerk]
                 for code, s in stores.items()
@@ -222,3 +224,4 @@ class Command(BaseCommand):
         for username, role, code, region, _display in STAFF[:4]:
             where = code or region or "all stores"
             self.stdout.write(f"  {username:<11} {role.label} ({where})")
+        self.stdout.write(f"  {'sysadmin':<11} system administrator (/admin/ only)")
