@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0009_retention_setting'),
+        ('customers', '0010_receipt_counter'),
     ]
 
     operations = [
