@@ -130,6 +130,8 @@ OBJECT_OF_URL = {
     "pos:import": "pos_import",
     "pos:import_confirm": "pos_import",
     "pos:import_report": "pos_import",
+    "staff_unlock": "staff_user",
+    "staff_end_sessions": "staff_user",
 }
 # Namespaces answered only to a POS API key (401 to every session): store B's staff are
 # refused with 401 too, and the control (store A reaches it) is api/tests' job, with keys.
@@ -165,6 +167,7 @@ STORE_A_OBJECTS = {
     "invitation",
     "api_key",
     "pos_import",
+    "staff_user",
 }
 
 
@@ -282,6 +285,7 @@ MAKERS = {
         url="https://pos.example/hook", events=[], secret_encrypted="x"
     ),
     "pos_import": _pos_import,
+    "staff_user": lambda ctx: ctx["clerk_a"],
 }
 
 
