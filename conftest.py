@@ -4,8 +4,8 @@ store A, a clerk of store B, a supervisor of A's region, and head office."""
 import pytest
 from django.test import Client
 
-from crm.factories import StoreFactory, make_staff
 from crm.models import Role
+from crm.tests.factories import StoreFactory, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -82,14 +82,14 @@ def client_for():
 
 @pytest.fixture
 def customer_a(store_a, clerk_a):
-    from customers.factories import CustomerFactory
+    from customers.tests.factories import CustomerFactory
 
     return CustomerFactory(name="王芳", mobile="+8613900000001", home_store=store_a, clerk=clerk_a)
 
 
 @pytest.fixture
 def customer_b(store_b, clerk_b):
-    from customers.factories import CustomerFactory
+    from customers.tests.factories import CustomerFactory
 
     return CustomerFactory(name="李强", mobile="+8613900000002", home_store=store_b, clerk=clerk_b, gender="M")
 
@@ -97,6 +97,6 @@ def customer_b(store_b, clerk_b):
 @pytest.fixture
 def sysadmin(db):
     """The system administrator: Django's admin only, no staff profile, no store data in the app."""
-    from crm.factories import UserFactory
+    from crm.tests.factories import UserFactory
 
     return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)

@@ -93,8 +93,8 @@ def load(scale: float, today) -> dict:
     from django.utils import timezone
 
     from complaints.models import Category, Complaint
-    from crm.factories import make_staff
     from crm.models import Role, Store
+    from crm.tests.factories import make_staff
     from customers.models import ContactLog, Customer, Purchase
     from followups.models import FollowUpTask
     from loyalty.models import CardApplication, RuleVersion

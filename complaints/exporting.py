@@ -12,31 +12,31 @@ from django.utils.translation import pgettext_lazy
 from crm.models import staff_name
 
 CHUNK = 1000
-# Column headers carry a context: bare words like "Category" mean other things elsewhere.
-COLUMN = "complaints column"
+# Column headers carry a context ("complaints column", written out each time so that
+# makemessages finds it): bare words like "Category" mean other things elsewhere.
 
 HEADERS = (
-    pgettext_lazy(COLUMN, "Complaint number"),
-    pgettext_lazy(COLUMN, "Received"),
-    pgettext_lazy(COLUMN, "Customer"),
-    pgettext_lazy(COLUMN, "Store"),
-    pgettext_lazy(COLUMN, "Channel"),
-    pgettext_lazy(COLUMN, "Category"),
-    pgettext_lazy(COLUMN, "Severity"),
-    pgettext_lazy(COLUMN, "Status"),
-    pgettext_lazy(COLUMN, "Department"),
-    pgettext_lazy(COLUMN, "Owner"),
-    pgettext_lazy(COLUMN, "Received by"),
-    pgettext_lazy(COLUMN, "First response due"),
-    pgettext_lazy(COLUMN, "First response at"),
-    pgettext_lazy(COLUMN, "Resolution due"),
-    pgettext_lazy(COLUMN, "Resolved at"),
-    pgettext_lazy(COLUMN, "Closed at"),
-    pgettext_lazy(COLUMN, "Deadline missed"),
-    pgettext_lazy(COLUMN, "Resolution"),
-    pgettext_lazy(COLUMN, "Amount (CNY)"),
-    pgettext_lazy(COLUMN, "Satisfaction (1-5)"),
-    pgettext_lazy(COLUMN, "Description"),
+    pgettext_lazy("complaints column", "Complaint number"),
+    pgettext_lazy("complaints column", "Received"),
+    pgettext_lazy("complaints column", "Customer"),
+    pgettext_lazy("complaints column", "Store"),
+    pgettext_lazy("complaints column", "Channel"),
+    pgettext_lazy("complaints column", "Category"),
+    pgettext_lazy("complaints column", "Severity"),
+    pgettext_lazy("complaints column", "Status"),
+    pgettext_lazy("complaints column", "Department"),
+    pgettext_lazy("complaints column", "Owner"),
+    pgettext_lazy("complaints column", "Received by"),
+    pgettext_lazy("complaints column", "First response due"),
+    pgettext_lazy("complaints column", "First response at"),
+    pgettext_lazy("complaints column", "Resolution due"),
+    pgettext_lazy("complaints column", "Resolved at"),
+    pgettext_lazy("complaints column", "Closed at"),
+    pgettext_lazy("complaints column", "Deadline missed"),
+    pgettext_lazy("complaints column", "Resolution"),
+    pgettext_lazy("complaints column", "Amount (CNY)"),
+    pgettext_lazy("complaints column", "Satisfaction (1-5)"),
+    pgettext_lazy("complaints column", "Description"),
 )
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.access import ScopedQuerySet
 from crm.models import Store
@@ -24,7 +25,7 @@ class Category(models.Model):
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
 
     class Meta:
         ordering = ["position", "name"]
@@ -40,7 +41,7 @@ class Department(models.Model):
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
 
     class Meta:
         ordering = ["position", "name"]

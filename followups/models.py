@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.access import ScopedQuerySet, store_scope
 from crm.models import Role, Store, account_team, staff_profile
@@ -24,7 +25,7 @@ class MessageTemplate(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     body = models.TextField(_("text"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -58,7 +59,7 @@ class CadenceRule(models.Model):
         related_name="rules",
         help_text=_("For SMS steps."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
 
     class Meta:
         ordering = ["tier", "day_offset", "channel"]
@@ -83,7 +84,7 @@ class Holiday(models.Model):
     name = models.CharField(_("name"), max_length=60)
     date = models.DateField(_("date"))
     body = models.TextField(_("message"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switch", "active"), default=True)
 
     class Meta:
         ordering = ["-date"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import Tier
 from customers.validators import normalise_digits
@@ -121,6 +122,7 @@ class GiftForm(forms.ModelForm):
     class Meta:
         model = Gift
         fields = ["name", "description", "points_price", "stock", "is_active"]
+        labels = {"is_active": pgettext_lazy("switch", "Active")}  # 启用, not the store's 营业中
 
     def clean_stock(self) -> int:
         if self.cleaned_data["stock"] < 0:

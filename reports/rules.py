@@ -1,21 +1,21 @@
-"""The classification rules of the analyses, in one place: the Pareto classes by spend and
-the RFM segment grid. The summary job's SQL is generated from these tables
-(``pareto_sql``, ``segment_sql``) and the report pages read the same tables, so the two
-cannot disagree."""
+"""The classification rules of the analyses, in one place: the Pareto classes by spend
+(their bounds are crm.pareto's, shared with the distributors) and the RFM segment grid.
+The summary job's SQL is generated from these tables (``pareto_sql``, ``segment_sql``)
+and the report pages read the same tables, so the two cannot disagree."""
 
 from django.utils.translation import gettext_lazy as _
 
+from crm import pareto
 from reports.models import AbcClass, Segment
 
-# Pareto by spend (seed 002): a customer's class comes from their spend rank in the store,
-# (rank - 1) / customers below the class's upper bound, in tenths of the customers.
-PARETO = [
-    # (class, upper bound in tenths, rule shown on the page)
-    (AbcClass.IMPORTANT, 2, _("top 20%")),
-    (AbcClass.MAJOR, 5, _("next 30%")),
-    (AbcClass.ORDINARY, 8, _("next 30%")),
-    (AbcClass.SMALL, 10, _("bottom 20%")),
-]
+# Pareto by spend: the classes and bounds of crm.pareto, with the rule shown on the page.
+_RULES = {
+    AbcClass.IMPORTANT: _("top 20%"),
+    AbcClass.MAJOR: _("next 30%"),
+    AbcClass.ORDINARY: _("next 30%"),
+    AbcClass.SMALL: _("bottom 20%"),
+}
+PARETO = [(AbcClass(code), tenths, _RULES[code]) for code, tenths in pareto.PARETO]
 
 # RFM segments on the usual recency x frequency grid: RFM_GRID[r][f - 1], scores 1..5
 # (R 5 = bought most recently, F 5 = bought most often).
@@ -35,10 +35,7 @@ def segment_of(r: int, f: int) -> str:
     return RFM_GRID[r][f - 1]
 
 
-def pareto_sql(rank: str, n: str) -> str:
-    """A SQL CASE giving the Pareto class of the row whose spend rank is ``rank`` of ``n``."""
-    whens = " ".join(f"WHEN 10 * ({rank} - 1) < {tenths} * {n} THEN '{code}'" for code, tenths, _r in PARETO[:-1])
-    return f"CASE {whens} ELSE '{PARETO[-1][0]}' END"
+pareto_sql = pareto.pareto_sql
 
 
 def segment_sql(r: str, f: str) -> str:

@@ -17,10 +17,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from crm.factories import StoreFactory, make_staff
 from crm.models import Role
-from customers.factories import CustomerFactory
+from crm.tests.factories import StoreFactory, make_staff
 from customers.models import Customer, Purchase
+from customers.tests.factories import CustomerFactory
 
 PORTS = range(8150, 8160)  # this checkout's port range
 MOBILE_A, MOBILE_NEW, ID_NEW = "13900000001", "13800138000", "11010519491231002X"

@@ -69,7 +69,7 @@ def test_a_clerk_of_another_store_cannot_serve_the_sale(pos_a, clerk_b):
 
 
 def test_a_receipt_number_typed_at_the_web_till_is_a_conflict(pos_a, customer_a, clerk_a):
-    from customers.factories import buy
+    from customers.tests.factories import buy
 
     buy(customer_a, "10", clerk=clerk_a, receipt_number="R-0001")
     response = pos_a.post("/sales", sale_body(mobile="13900000001"))
@@ -161,7 +161,7 @@ def test_an_anonymous_receipt_posted_twice_at_the_same_moment_records_one_sale(s
 
 def test_a_sale_through_the_api_leaves_the_same_rows_as_the_web_till(pos_a, client_for, clerk_a, store_a):
     """The same sale for two identical customers: one at the web till, one from the POS."""
-    from customers.factories import CustomerFactory
+    from customers.tests.factories import CustomerFactory
     from followups.models import FollowUpTask
     from loyalty.models import CardApplication, TierEvaluation
 

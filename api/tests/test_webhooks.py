@@ -105,7 +105,7 @@ def test_a_failing_receiver_gets_retries_with_backoff_that_stop_at_the_limit(fai
 
 
 def test_card_approval_sends_card_and_tier_events(receiver, head_office, customer_a, clerk_a, manager_a):
-    from customers.factories import buy
+    from customers.tests.factories import buy
 
     webhooks.create_endpoint(url=receiver.url, events=["card.approved", "tier.changed"], by=head_office)
     buy(customer_a, "1600", clerk=clerk_a)

@@ -11,8 +11,8 @@ from complaints.escalation import escalate
 from complaints.models import Breach, Notification, ProductReturn
 from complaints.returns import ReturnItem, record_return
 from complaints.tests.conftest import at
-from crm.testing import run_together
-from customers.factories import buy
+from crm.tests.concurrency import run_together
+from customers.tests.factories import buy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from complaints import panels
 from complaints.escalation import escalate
 from complaints.models import Notification
 from complaints.tests.conftest import at
-from customers.factories import buy
+from customers.tests.factories import buy
 
 
 def request_for(user):

@@ -64,8 +64,8 @@ def test_a_supervisor_reads_the_region_but_cannot_write(complaint_a, supervisor,
 
 
 def test_a_supervisor_of_another_region_gets_404(complaint_a, store_c, client_for):
-    from crm.factories import make_staff
     from crm.models import Role
+    from crm.tests.factories import make_staff
 
     north = make_staff("north", Role.SUPERVISOR, region="华北")
     assert client_for(north).get(reverse("complaints:detail", args=[complaint_a.pk])).status_code == 404

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from customers.factories import buy
+from customers.tests.factories import buy
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_a_supervisor_sees_only_stores_of_their_region(client_for, supervisor):
 
 
 def test_a_login_without_a_staff_profile_is_refused(client_for, db):
-    from crm.factories import UserFactory
+    from crm.tests.factories import UserFactory
 
     assert client_for(UserFactory(username="stranger")).get(reverse("home")).status_code == 403
 

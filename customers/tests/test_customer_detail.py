@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from customers.factories import buy
 from customers.models import ContactLog, Customer
+from customers.tests.factories import buy
 
 
 def test_it_shows_the_file_with_purchases_and_contacts(client_for, clerk_a, customer_a):

@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from customers.factories import CustomerFactory, buy
 from customers.models import Customer
+from customers.tests.factories import CustomerFactory, buy
 
 LIST = reverse("customers:list")
 

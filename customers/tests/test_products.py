@@ -53,7 +53,7 @@ def test_it_answers_junk_lookups_with_nothing(client_for, clerk_a, junk):
 
 
 def test_it_offers_the_stores_most_sold_products_as_quick_picks(suit, store_a, customer_a):
-    from customers.factories import buy
+    from customers.tests.factories import buy
 
     tie = Product.objects.create(sku="TIE", name="真丝领带", list_price=Decimal("299"))
     for _ in range(2):

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from crm.models import AuditEvent
-from customers.factories import CustomerFactory, buy
 from customers.models import Customer
+from customers.tests.factories import CustomerFactory, buy
 
 OLD = dt.datetime(2020, 6, 1, 12, tzinfo=dt.UTC)
 RECENT = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)

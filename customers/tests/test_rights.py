@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from complaints.models import Category
 from complaints.services import log_complaint
 from crm.models import AuditEvent
-from customers.factories import buy
 from customers.models import Customer, Purchase
 from customers.privacy.models import RightsRequest
+from customers.tests.factories import buy
 from followups.models import OutboundMessage
 from loyalty.models import CardApplication, PointsEntry
 from reports import summary

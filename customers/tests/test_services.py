@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from crm.testing import run_together
+from crm.tests.concurrency import run_together
 from customers.models import Customer, Purchase
 from customers.services import DuplicateCustomer, LineData, capture_customer, checkout, record_purchase
 

@@ -115,8 +115,8 @@ def test_it_shares_nothing_after_a_zero_sale(client_for, clerk_b, customer_a):
 
 
 def test_it_binds_the_code_to_the_clerk_who_asked(client_for, clerk_b, customer_a, store_b):
-    from crm.factories import make_staff
     from crm.models import Role
+    from crm.tests.factories import make_staff
 
     url = serve(client_for(clerk_b))
     colleague = make_staff("clerk_b2", Role.CLERK, store=store_b)

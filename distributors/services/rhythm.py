@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lunardate import LunarDate
 
 from crm import hooks
+from crm.pareto import pareto_class
 from distributors.models import AccountChange, ChangeKind, DealerAccount, PickUp, ServiceRhythm, Status, ValueClass
 
 EPOCH = dt.date(2024, 1, 1)  # a Monday: weekly contact periods start on Mondays
@@ -26,15 +27,8 @@ ZERO = Decimal("0.00")
 
 
 def value_class_for(rank: int, n: int) -> str:
-    """Rank 1 = the biggest buyer: top 20% important, next 30% major, next 30% ordinary,
-    bottom 20% small (the reports' rule, on (rank - 1) / n)."""
-    if 10 * (rank - 1) < 2 * n:
-        return ValueClass.IMPORTANT
-    if 10 * (rank - 1) < 5 * n:
-        return ValueClass.MAJOR
-    if 10 * (rank - 1) < 8 * n:
-        return ValueClass.ORDINARY
-    return ValueClass.SMALL
+    """Rank 1 = the biggest buyer: the Pareto classes of crm.pareto, as the reports rank shoppers."""
+    return ValueClass(pareto_class(rank, n))
 
 
 def classify(day: dt.date) -> dict:

@@ -3,9 +3,9 @@ account of each manager."""
 
 import pytest
 
-from crm.factories import make_staff
 from crm.models import Role, StaffProfile
-from distributors.factories import make_account
+from crm.tests.factories import make_staff
+from distributors.tests.factories import make_account
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_another_account_manager_gets_404_on_every_url_of_the_account(client_for
 
 
 def test_another_teams_sales_manager_gets_404_on_every_url_of_the_account(client_for, urls, account_a):
-    from crm.factories import make_staff
     from crm.models import Role
+    from crm.tests.factories import make_staff
 
     other = make_staff("sales_other", Role.SALES_MANAGER)
     client = client_for(other)

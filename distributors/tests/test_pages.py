@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from distributors.factories import make_account
 from distributors.models import (
     Communication,
     DealerAccount,
@@ -19,6 +18,7 @@ from distributors.models import (
     Status,
     StockReport,
 )
+from distributors.tests.factories import make_account
 
 SECTION_DATA = {
     "person": {"role": "owner", "name": "陈建国", "personality": "稳重", "hobbies": "钓鱼", "phone": "0512-6666"},

@@ -34,7 +34,7 @@ REFUSED = [
 
 
 def _account_in(am, status, grade):
-    from distributors.factories import make_account
+    from distributors.tests.factories import make_account
 
     return make_account(am, status=status, grade=grade)
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 import time_machine
 
 from crm.jobs import run_daily_jobs
-from distributors.factories import make_account
 from distributors.models import AccountChange, ChangeKind, Grade, PickUp, ServiceRhythm, Status, ValueClass
 from distributors.services.rhythm import classify, generate, value_class_for
+from distributors.tests.factories import make_account
 from followups.models import FollowUpTask
 
 JOBS = ["distributors.classify", "distributors.rhythm", "distributors.renewals"]

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from distributors import analysis
-from distributors.factories import make_account
 from distributors.models import DealerAccount, Grade, ServiceRhythm, Status
 from distributors.services.rhythm import generate
+from distributors.tests.factories import make_account
 from followups.models import FollowUpTask, TaskStatus
 
 

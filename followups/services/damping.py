@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from customers.models import ContactOutcome
+from followups import notes
 from followups.defaults import QUARTERLY_PURPOSE
 from followups.models import QUARTERLY_FROM_DAY, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
 from loyalty.models import PointsAccount
@@ -61,7 +62,7 @@ def apply_damping(day: dt.date) -> dict:
                 kind=TaskKind.PLAN,
                 status=TaskStatus.PENDING,
                 rule__day_offset__lt=QUARTERLY_FROM_DAY,
-            ).exclude(channel=Channel.SMS).update(status=TaskStatus.CANCELLED, note="quarterly cadence")
+            ).exclude(channel=Channel.SMS).update(status=TaskStatus.CANCELLED, note=notes.QUARTERLY)
     planned = plan_quarterly_calls(day)
     return {"customers_damped": len(damped), "quarterly_calls": planned}
 

@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from customers.models import ContactChannel, ContactLog, ContactOutcome, Purchase, PurchaseLine
+from followups import notes
 from followups.models import Channel, FollowUpTask, MessageStatus, OutboundMessage, TaskStatus
 from followups.services.messages import context_for, gifts_on_offer, loyalty_context_for, message_context, sms_text
 from followups.sms import SmsError, SmsMessage, get_backend
@@ -39,21 +40,19 @@ def queue_due_messages(day: dt.date) -> dict:
         channel=Channel.SMS, messages__isnull=True
     )
     cancelled += FollowUpTask.objects.filter(id__in=expired.values("id"), status=TaskStatus.PENDING).update(
-        status=TaskStatus.CANCELLED, note="too late to send"
+        status=TaskStatus.CANCELLED, note=notes.TOO_LATE
     )
-    due = (
-        FollowUpTask.objects.due_on(day)
-        .filter(channel=Channel.SMS, messages__isnull=True)
-        .select_related("customer", "customer__home_store", "store", "template", "purchase")
-        .order_by("id")
-    )
+    due = FollowUpTask.objects.due_on(day).filter(channel=Channel.SMS, messages__isnull=True)
+    # The ids first, in one query, then each batch by primary key: "the next 500 due after
+    # id N" would walk the whole task table once per batch.
+    ids = list(due.order_by("id").values_list("id", flat=True))
     gifts = gifts_on_offer()
-    last_id = 0
-    while True:
-        batch = list(due.filter(id__gt=last_id)[:BATCH])
-        if not batch:
-            break
-        last_id = batch[-1].id
+    for start in range(0, len(ids), BATCH):
+        batch = list(
+            due.filter(id__in=ids[start : start + BATCH])
+            .select_related("customer", "customer__home_store", "store", "template", "purchase")
+            .order_by("id")
+        )
         blocked = [task.id for task in batch if not task.customer.can_receive_sms]
         sending = [task for task in batch if task.customer.can_receive_sms]
         texts = _texts(sending, day, gifts)
@@ -73,7 +72,7 @@ def queue_due_messages(day: dt.date) -> dict:
         )
         queued += len(sending)
         cancelled += FollowUpTask.objects.filter(id__in=blocked, status=TaskStatus.PENDING).update(
-            status=TaskStatus.CANCELLED, note="no SMS consent or invalid number"
+            status=TaskStatus.CANCELLED, note=notes.NO_SMS
         )
     return {"messages_queued": queued, "sms_tasks_cancelled": cancelled}
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from customers.factories import CustomerFactory, buy
+from customers.tests.factories import CustomerFactory, buy
 from followups.sms.backends import locmem
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

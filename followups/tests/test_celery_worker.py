@@ -17,7 +17,7 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 from followups.models import FollowUpTask, MessageStatus, OutboundMessage
 
 # One Redis database per checkout, so two suites on one machine do not flush each other.

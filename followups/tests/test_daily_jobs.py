@@ -8,8 +8,8 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from crm.jobs import run_daily_jobs
-from crm.testing import run_together
-from customers.factories import CustomerFactory, buy
+from crm.tests.concurrency import run_together
+from customers.tests.factories import CustomerFactory, buy
 from followups.models import FollowUpTask, OutboundMessage
 from followups.tests.conftest import at
 

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.factories import buy
+from customers.tests.factories import buy
 
 pytestmark = pytest.mark.django_db
 

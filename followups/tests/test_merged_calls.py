@@ -59,7 +59,7 @@ def test_call_back_later_moves_both_calls(client_for, clerk_a, two_calls):
 
 
 def test_it_keeps_other_customers_calls_apart(client_for, clerk_a, two_calls, store_a):
-    from customers.factories import CustomerFactory
+    from customers.tests.factories import CustomerFactory
 
     other = CustomerFactory(home_store=store_a)
     schedule_callback(

@@ -202,7 +202,7 @@ def test_an_sms_more_than_three_days_late_is_dropped_not_sent(make_customer, pur
     outbox.send_due_messages()
 
     late = FollowUpTask.objects.get(customer=customer, rule__day_offset=2)
-    assert late.status == TaskStatus.CANCELLED and late.note == "too late to send"
+    assert late.status == TaskStatus.CANCELLED and late.note == "system:too_late"
     assert sms_outbox == []
 
 

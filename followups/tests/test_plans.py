@@ -5,8 +5,8 @@ import time_machine
 from django.core.management import call_command
 
 from crm.jobs import registered_jobs, run_daily_jobs
-from customers.factories import buy
 from customers.models import ContactOutcome, Tier
+from customers.tests.factories import buy
 from followups.models import Channel, FollowUpTask, TaskStatus
 from followups.services.plans import schedule_callback
 from followups.services.worklist import record_outcome, worklist

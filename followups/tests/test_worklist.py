@@ -176,7 +176,7 @@ def test_the_worklist_renders_500_calls_in_a_fixed_number_of_queries(client_for,
     """Slow (about 15 s on a quiet 2-core machine): 500 real sales through the till's
     service, each with its points and plan, so every relation the worklist shows is there
     and a query per row would show in the count."""
-    from customers.factories import CustomerFactory
+    from customers.tests.factories import CustomerFactory
 
     def render_with(n):
         for i in range(n):

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -22,3 +23,12 @@ def masked_phone(phone) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return f"{digits[:3]}****{digits[-4:]}"
+
+
+RULE_NOTES = {"DESIGN.md defaults": _("Default rules"), "defaults": _("Default rules")}
+
+
+@register.filter
+def rule_note(note) -> str:
+    """A rule version's note; the versions the system wrote carry a code, shown translated."""
+    return str(RULE_NOTES.get(note, note or ""))

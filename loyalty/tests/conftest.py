@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 from loyalty.models import Gift
 
 

@@ -4,7 +4,7 @@ office approves, rejects or edits rules and benefits (others 403)."""
 import pytest
 from django.urls import reverse
 
-from customers.factories import buy
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.models import CardApplication
 

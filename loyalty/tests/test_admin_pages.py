@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from customers.factories import buy
+from customers.tests.factories import buy
 from loyalty.models import BenefitKind, Gift, RuleVersion, TierBenefit
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from customers.factories import CustomerFactory, buy
 from customers.models import Customer, Tier
+from customers.tests.factories import CustomerFactory, buy
 from loyalty import services
 from loyalty.models import ApplicationStatus, CardApplication, MembershipCard, TierChange
 

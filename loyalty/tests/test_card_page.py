@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from customers.factories import buy
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.barcodes import code128_svg
 from loyalty.models import CardApplication

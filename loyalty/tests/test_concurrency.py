@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from crm.testing import run_together
-from customers.factories import buy
+from crm.tests.concurrency import run_together
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.models import CardApplication, Gift, PointsEntry
 

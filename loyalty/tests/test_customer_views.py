@@ -3,8 +3,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from customers.factories import buy
 from customers.models import Customer, Tier
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.models import CardApplication, PointsEntry
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from customers.factories import CustomerFactory
 from customers.models import Customer, Purchase, Tier
+from customers.tests.factories import CustomerFactory
 from loyalty import daily_check, tiers
 from loyalty.models import ApplicationEvent, ApplicationStatus, CardApplication, TierEvaluation
 

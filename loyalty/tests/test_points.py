@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from customers.factories import buy
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.models import EntryKind, Gift, PointsAccount, PointsEntry
 

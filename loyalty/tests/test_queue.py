@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.factories import CustomerFactory, buy
 from customers.models import Tier
+from customers.tests.factories import CustomerFactory, buy
 from loyalty import services
 from loyalty.models import ApplicationStatus, CardApplication
 

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from customers.factories import buy
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.models import CardApplication
 

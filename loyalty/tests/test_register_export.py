@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from crm.models import AuditEvent
-from customers.factories import CustomerFactory, buy
+from customers.tests.factories import CustomerFactory, buy
 from loyalty import services
 from loyalty.models import CardApplication, MembershipCard
 

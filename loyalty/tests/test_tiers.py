@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from customers.factories import buy
 from customers.models import Customer, Tier
+from customers.tests.factories import buy
 from loyalty import services
 from loyalty.models import BenefitKind, CardApplication, TierBenefit, TierEvaluation
 

@@ -82,7 +82,7 @@ def test_the_figures_page_shows_each_role_its_stores(
 def test_the_figures_page_takes_a_constant_number_of_queries(
     client_for, head_office, store_a, fifty_off, django_assert_max_num_queries
 ):
-    from customers.factories import CustomerFactory
+    from customers.tests.factories import CustomerFactory
     from loyalty import vouchers
 
     client = client_for(head_office)

@@ -10,8 +10,8 @@ import time_machine
 from django.db import connection, transaction
 from django.utils import translation
 
-from crm.testing import run_together
-from customers.factories import CustomerFactory, buy
+from crm.tests.concurrency import run_together
+from customers.tests.factories import CustomerFactory, buy
 from loyalty import benefits, vouchers
 from loyalty.models import BenefitKind, TierBenefit
 from loyalty.voucher_models import Voucher, VoucherKind, VoucherRule, VoucherSource, VoucherStatus, VoucherType

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 from marketing.models import Campaign, Segment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from customers.factories import CustomerFactory, buy
+from customers.tests.factories import CustomerFactory, buy
 from followups.models import FollowUpTask, OutboundMessage
 from marketing import events
 from marketing.models import Invitation, MemberEvent, Rsvp

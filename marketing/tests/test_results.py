@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from customers.factories import CustomerFactory, buy
+from customers.tests.factories import CustomerFactory, buy
 from followups.models import MessageStatus, OutboundMessage
 from marketing import campaigns, results
 from marketing.models import Group, Recipient, RecipientStatus

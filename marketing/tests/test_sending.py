@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 from followups.models import OutboundMessage
 from marketing import campaigns
 from marketing.models import Group, Recipient, RecipientStatus

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 from marketing.models import Campaign, CampaignEvent, Segment
 from marketing.tests.conftest import SEND_AT
 

@@ -24,10 +24,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from crm.factories import make_staff
 from crm.models import Role
-from customers.factories import CustomerFactory
+from crm.tests.factories import make_staff
 from customers.models import ContactChannel, ContactLog, ContactOutcome, Customer, Purchase
+from customers.tests.factories import CustomerFactory
 from followups.models import Channel, FollowUpTask, TaskKind, TaskStatus
 from reports import summary
 

@@ -82,7 +82,7 @@ def test_it_renders_in_the_same_number_of_queries_however_much_data(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from crm.factories import StoreFactory
+    from crm.tests.factories import StoreFactory
 
     client = client_for(head_office)
     client.get(URL)

@@ -75,8 +75,8 @@ def test_anonymous_users_are_sent_to_log_in(client):
 
 
 def _more_data(store_a, store_b, clerk_a, clerk_a2, n=30):
-    from crm.factories import make_staff
     from crm.models import Role
+    from crm.tests.factories import make_staff
 
     extra = [make_staff(f"extra{i}", Role.CLERK, store=store_a) for i in range(5)]
     for i in range(n):

@@ -3,10 +3,10 @@ tap and finds it in its new column; no page is wider than the screen."""
 
 import pytest
 
-from crm.factories import make_staff
 from crm.models import Role
-from distributors.factories import make_account
+from crm.tests.factories import make_staff
 from distributors.models import Grade, Status
+from distributors.tests.factories import make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from customers.factories import CustomerFactory
 from customers.models import Purchase
 from customers.products.models import Product
+from customers.tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

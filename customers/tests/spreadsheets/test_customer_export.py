@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from crm.models import AuditEvent
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 
 
 def _rows(response) -> list[tuple]:

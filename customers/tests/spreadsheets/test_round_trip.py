@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from customers.factories import CustomerFactory
 from customers.models import Customer, Purchase
+from customers.tests.factories import CustomerFactory
 
 FIELDS = (
     "name",

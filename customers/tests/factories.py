@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from crm.factories import StoreFactory
+from crm.tests.factories import StoreFactory
 from customers.models import Customer
 from customers.services import LineData, record_purchase
 
