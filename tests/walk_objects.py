@@ -18,6 +18,7 @@ Extend it when you add a URL with a path parameter:
 import datetime as dt
 from decimal import Decimal
 
+from distributors.factories import make_account
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -31,7 +32,6 @@ from customers.factories import buy
 from customers.importing.models import ImportJob
 from customers.privacy.models import PrivacyNotice, RightsKind, RightsRequest
 from customers.products.models import Product
-from distributors.factories import make_account
 from distributors.models import Contract, DealerImport, Shipment
 from followups.models import CadenceRule, FollowUpTask, MessageTemplate
 from loyalty.models import CardApplication, Gift
