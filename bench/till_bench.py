@@ -28,6 +28,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -40,17 +42,23 @@ def parse_args():
     return parser.parse_args()
 
 
+_ENV: dict = {}
+
+
 def server_env(port: int) -> dict:
+    if _ENV:
+        return _ENV
     env = dict(os.environ)
     env.update(
         KEDANG_MODE="production",
         DJANGO_SETTINGS_MODULE="bench.till_settings",
         SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(48),
-        FIELD_ENCRYPTION_KEY=env.get("FIELD_ENCRYPTION_KEY") or secrets.token_urlsafe(48),
+        FIELD_ENCRYPTION_KEY=env.get("FIELD_ENCRYPTION_KEY") or Fernet.generate_key().decode(),
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
+    _ENV.update(env)
     return env
 
 
@@ -94,7 +102,7 @@ def logged_in_clerks(count: int) -> list[dict]:
     for profile in profiles:
         session = SessionStore()
         session[SESSION_KEY] = str(profile.user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the model backend (axes only guards)
         session[HASH_SESSION_KEY] = profile.user.get_session_auth_hash()
         session.create()
         customers = list(Customer.objects.filter(home_store_id=profile.store_id).values_list("pk", flat=True)[:2000])
@@ -108,6 +116,10 @@ def post(port: int, clerk: dict, path: str, fields: dict) -> float:
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"sessionid={clerk['session']}; csrftoken={clerk['csrf']}",
         "Host": "127.0.0.1",
+        # As behind the reverse proxy that terminates TLS (production redirects plain HTTP).
+        "X-Forwarded-Proto": "https",
+        "Origin": "https://127.0.0.1",
+        "Referer": "https://127.0.0.1/till/",
     }
     began = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

@@ -271,6 +271,9 @@ class DepartmentForm(forms.ModelForm):
         fields = ["name", "position", "is_active"]
 
 
+MAX_HOURS = 24 * 366  # a deadline beyond a year is a typing error
+
+
 class SlaForm(forms.Form):
     """The deadlines of one category: first response and resolution hours per severity."""
 
@@ -280,10 +283,16 @@ class SlaForm(forms.Form):
         for severity, label in Severity.choices:
             first, resolution = Sla.hours_for(category, severity)
             self.fields[f"{severity}_first"] = forms.IntegerField(
-                label=_("%(severity)s: first response (hours)") % {"severity": label}, min_value=1, initial=first
+                label=_("%(severity)s: first response (hours)") % {"severity": label},
+                min_value=1,
+                max_value=MAX_HOURS,
+                initial=first,
             )
             self.fields[f"{severity}_resolution"] = forms.IntegerField(
-                label=_("%(severity)s: resolution (hours)") % {"severity": label}, min_value=1, initial=resolution
+                label=_("%(severity)s: resolution (hours)") % {"severity": label},
+                min_value=1,
+                max_value=MAX_HOURS,
+                initial=resolution,
             )
 
     def clean(self):

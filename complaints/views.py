@@ -24,6 +24,7 @@ from complaints.forms import (
 )
 from complaints.models import Attachment, Complaint, Status
 from crm.access import export_required, get_visible_or_404, require_profile, staff_required, writer_required
+from crm.params import BadParameter, as_id, choice_param, id_param, page_param
 from crm.xlsx import xlsx_response
 from customers.models import Customer, Purchase
 
@@ -33,10 +34,14 @@ def _refused(request, refused: list[str]) -> None:
         messages.error(request, message)
 
 
+SCOPES = ("mine", "store", "surveys")
+
+
 def _listed(request):
     """(complaints, filter form, scope): the list's rows with its tab and filters applied."""
     profile = require_profile(request.user)
-    scope = request.GET.get("scope") or ("mine" if profile.can_write and not profile.is_head_office else "store")
+    default = "mine" if profile.can_write and not profile.is_head_office else "store"
+    scope = choice_param(request.GET, "scope", SCOPES, default=default)
     complaints = Complaint.objects.visible_to(request.user)
     if scope == "mine":
         complaints = complaints.filter(owner=request.user).open()
@@ -52,7 +57,7 @@ def _listed(request):
 def complaint_list(request):
     complaints, form, scope = _listed(request)
     complaints = complaints.select_related("store", "customer", "category", "owner__staff", "department")
-    page = Paginator(complaints, 50).get_page(request.GET.get("page"))
+    page = Paginator(complaints, 50).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -71,7 +76,8 @@ def complaint_export(request):
         if "store" in form.errors:
             raise Http404  # a store the user does not see
         return HttpResponseBadRequest(_("Check the filters."))
-    filters = {key: value for key, value in request.GET.items() if key != "page"} | {"scope": scope}
+    cleaned = form.cleaned_data if form.is_bound else {}
+    filters = {key: str(getattr(value, "pk", value)) for key, value in cleaned.items() if value} | {"scope": scope}
     return xlsx_response(
         _("complaints") + f"-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         _("Complaints"),
@@ -101,8 +107,9 @@ def _filtered(complaints, data: dict):
         text = data["q"].strip()
         q = Q(description__icontains=text) | Q(customer__name__icontains=text) | Q(caller_name__icontains=text)
         q |= Q(caller_contact__icontains=text) | Q(customer__mobile__contains=text)
-        if text.lstrip("#").isdigit():
-            q |= Q(pk=int(text.lstrip("#")))
+        number = as_id(text.removeprefix("#"))
+        if number is not None:
+            q |= Q(pk=number)
         complaints = complaints.filter(q)
     return complaints
 
@@ -111,15 +118,16 @@ def _intake_initial(request) -> tuple[dict, Customer | None]:
     """The intake form's prefill from ``?customer=<id>&source=callback&task=<id>&purchase=<id>``."""
     initial = {}
     customer = None
-    if request.GET.get("customer"):
-        customer = get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"])
+    customer_id = id_param(request.GET, "customer")
+    if customer_id is not None:
+        customer = get_visible_or_404(Customer.objects, request.user, pk=customer_id)
         initial["customer"] = customer
-    if request.GET.get("source") == "callback":
+    if choice_param(request.GET, "source", ["callback"]):
         initial["channel"] = "callback"
-    if request.GET.get("task", "").isdigit():
-        initial["source_task"] = int(request.GET["task"])
-    if request.GET.get("purchase", "").isdigit():
-        initial["purchase"] = int(request.GET["purchase"])
+    for field, param in (("source_task", "task"), ("purchase", "purchase")):
+        value = id_param(request.GET, param)
+        if value is not None:
+            initial[field] = value
     return initial, customer
 
 
@@ -255,7 +263,7 @@ def complaint_status(request, pk: int):
     complaint = _writable(request, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        raise BadParameter("action")
     try:
         ACTIONS[form.cleaned_data["action"]](complaint, request.user, form.cleaned_data["text"])
     except ValidationError as exc:

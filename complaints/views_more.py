@@ -15,6 +15,7 @@ from complaints.returns import Replacement, ReturnItem, record_return, returnabl
 from complaints.views import _filtered
 from crm.access import get_visible_or_404, head_office_required, staff_required, writer_required
 from crm.models import Role
+from crm.params import id_param, ids_param, next_url
 from customers.models import Purchase
 
 
@@ -23,8 +24,8 @@ def return_create(request, purchase_pk: int):
     """Return or exchange lines of a purchase; ``?complaint=<id>`` links it to a complaint."""
     purchase = get_visible_or_404(Purchase.objects.select_related("customer", "store"), request.user, pk=purchase_pk)
     complaint = None
-    complaint_id = request.GET.get("complaint") or request.POST.get("complaint")
-    if complaint_id:
+    complaint_id = id_param(request.GET, "complaint") or id_param(request.POST, "complaint")
+    if complaint_id is not None:
         complaint = get_visible_or_404(Complaint.objects, request.user, pk=complaint_id)
     lines = returnable(purchase)
     form = ReturnForm(request.POST or None, lines=lines)
@@ -90,9 +91,9 @@ def notification_list(request):
 @require_POST
 @staff_required()
 def notification_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
+    ids = ids_param(request.POST, "id") or None
     notify.mark_read(request.user, ids)
-    return redirect(request.POST.get("next") or "complaints:notifications")
+    return redirect(next_url(request, default="complaints:notifications"))
 
 
 @staff_required(Role.MANAGER, Role.SUPERVISOR, Role.HEAD_OFFICE)

@@ -197,3 +197,20 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DailyRun(models.Model):
+    """One day's run of the daily jobs: when it was queued, last showed progress, finished.
+
+    Beat queues the jobs at KEDANG_DAILY_JOBS_AT; a worker that dies mid-run leaves a day
+    without ``finished_at``, which ``crm.jobs.catch_up`` queues again (see there)."""
+
+    day = models.DateField(unique=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    worked_at = models.DateTimeField(null=True, blank=True)
+    worked_by = models.CharField(max_length=200, blank=True, help_text="The Celery node running it.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {'done' if self.finished_at else 'not done'}"

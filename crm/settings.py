@@ -160,6 +160,23 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- database faults: give up instead of hanging ---------------------------------------
+# Seconds to wait for PostgreSQL to accept a connection, and milliseconds one query of a
+# web request may run. The statement timeout is for web processes only (crm/wsgi.py sets
+# KEDANG_WEB_PROCESS): Celery jobs and management commands may run long queries.
+KEDANG_DB_CONNECT_TIMEOUT = _int("KEDANG_DB_CONNECT_TIMEOUT", 3)
+KEDANG_DB_STATEMENT_TIMEOUT_MS = _int("KEDANG_DB_STATEMENT_TIMEOUT_MS", 15000)
+# /healthz answers within this many seconds, whatever the database or broker do.
+KEDANG_HEALTHZ_TIMEOUT = _int("KEDANG_HEALTHZ_TIMEOUT_MS", 1500) / 1000
+# An import in checking/importing with no progress for this many seconds (broker down at
+# upload, worker killed) is queued again by beat's sweeper, and its user may cancel it.
+KEDANG_IMPORT_STUCK_AFTER = _int("KEDANG_IMPORT_STUCK_AFTER", 300)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", KEDANG_DB_CONNECT_TIMEOUT)
+    if _bool("KEDANG_WEB_PROCESS", False) and KEDANG_DB_STATEMENT_TIMEOUT_MS > 0:
+        _db_options["options"] = f"-c statement_timeout={KEDANG_DB_STATEMENT_TIMEOUT_MS}"
+
 # --- auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,9 +226,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than any countdown or ETA we use, so Redis never re-delivers a task
-    # that is merely waiting for its time.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 43200)}
+    # A task taken by a worker that died goes back to the queue after this many seconds.
+    # 15 minutes: countdowns (the daily jobs' 5-minute retry) must stay shorter, and
+    # a task still running after it may be delivered twice, which every job tolerates
+    # (idempotent, conditional claims). The daily jobs do not wait for it: beat's
+    # catch-up (KEDANG_SWEEP_EVERY) queues a missed day again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 900)}
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -232,6 +252,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm.tasks.run_daily_jobs_task",
         "schedule": crontab(hour=_hour, minute=_minute),
     },
+}
+
+# --- faults: sweepers that pick up what a broker outage or a killed worker left -------
+# Every few minutes: imports stuck in checking/importing are queued again, and the daily
+# jobs, if today's run is due (after KEDANG_DAILY_JOBS_AT) and not done, are caught up.
+KEDANG_SWEEP_EVERY = _int("KEDANG_SWEEP_EVERY", 300)
+CELERY_BEAT_SCHEDULE["customers-requeue-imports"] = {
+    "task": "customers.tasks.requeue_imports_task",
+    "schedule": KEDANG_SWEEP_EVERY,
+}
+# Today's daily jobs are queued again when nobody worked on them for this many seconds.
+KEDANG_DAILY_STALE_AFTER = _int("KEDANG_DAILY_STALE_AFTER", 600)
+CELERY_BEAT_SCHEDULE["daily-jobs-catch-up"] = {
+    "task": "crm.tasks.catch_up_daily_jobs_task",
+    "schedule": KEDANG_SWEEP_EVERY,
 }
 
 # --- security in production -----------------------------------------------------------

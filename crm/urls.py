@@ -5,6 +5,8 @@ from django.urls import include, path
 from api import v1
 from crm import views, views_audit, views_help, views_security
 
+handler400 = "crm.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from crm import audit_log
 from crm.access import head_office_required
+from crm.params import choice_param, filter_values, page_param
 from crm.xlsx import xlsx_response
 
 
@@ -13,12 +14,12 @@ from crm.xlsx import xlsx_response
 def audit_page(request):
     form = audit_log.AuditFilterForm(request.GET or None)
     events = form.events()
-    if request.GET.get("format") == "xlsx":
+    if choice_param(request.GET, "format", ["xlsx"]):
         headers = [_("Time"), _("Staff"), _("Store"), _("Action"), _("Object"), _("Number"), _("Detail")]
         rows = audit_log.export_rows(events)
         return xlsx_response(_("audit log"), _("Audit log"), headers, rows, user=request.user, what="audit",
-                             filters=request.GET.dict())  # fmt: skip
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+                             filters=filter_values(request.GET))  # fmt: skip
+    page = Paginator(events, 50).get_page(page_param(request.GET))
     audit_log.annotate(page)
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+# Web requests get the database statement timeout (KEDANG_DB_STATEMENT_TIMEOUT_MS).
+os.environ.setdefault("KEDANG_WEB_PROCESS", "1")
 
 application = get_wsgi_application()
 

@@ -23,7 +23,7 @@ Example, in a view decorated with ``crm.access.export_required``::
         "card-register.xlsx", _("Card register"),
         [_("Card number"), _("Customer"), _("Status")],
         ([a.card_number, a.customer.name, a.get_status_display()] for a in qs.iterator()),
-        user=request.user, what="loyalty.card_register", filters=request.GET.dict(),
+        user=request.user, what="loyalty.card_register", filters=filter_values(request.GET),
     )
 """
 

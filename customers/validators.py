@@ -56,7 +56,12 @@ _ID_CHECK = "10X98765432"
 def normalise_id_number(value: str) -> str:
     """An 18-character resident ID number (GB 11643), upper-case X, or ValidationError."""
     number = normalise_digits(value).replace(" ", "").upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if (
+        len(number) != 18
+        or not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
         raise ValidationError(
             _("An ID-card number has 18 characters: 17 digits and a last digit or X."), code="invalid_length"
         )

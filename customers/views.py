@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from crm import hooks
 from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
 from crm.models import Role, Store
+from crm.params import flag_param, id_param, page_param, text_param
 from customers.forms import CaptureForm, ContactForm, CustomerFilterForm, CustomerForm, LineFormSet, SaleForm
 from customers.models import ContactLog, Customer, Purchase, PurchaseLine, Tier
 from customers.privacy import access_log, changes, consent, rights, serving
@@ -88,14 +89,15 @@ def till_open(request):
 def _sale_customer(request, store) -> tuple[Customer | None, str]:
     """The customer a sale is for, and the serving token when they are another store's
     customer this clerk verified with an SMS code (the token, not the number, is in the address)."""
-    token = request.GET.get("serve", "")
+    token = text_param(request.GET, "serve")
     if token:
         customer = serving.customer_for_sale(token, request.user, store)
         if customer is None:
             raise Http404
         return customer, token
-    if request.GET.get("customer"):
-        return get_visible_or_404(Customer.objects, request.user, pk=request.GET["customer"]), ""
+    customer_id = id_param(request.GET, "customer")
+    if customer_id is not None:
+        return get_visible_or_404(Customer.objects, request.user, pk=customer_id), ""
     return None, ""
 
 
@@ -112,7 +114,7 @@ def _sale_token(request) -> uuid.UUID | None:
 def sale(request):
     store = _till_store(request)
     customer, serve_token = _sale_customer(request, store)
-    is_new = customer is None and request.GET.get("new") == "1"
+    is_new = customer is None and flag_param(request.GET, "new") is True
     token = _sale_token(request)
     if request.method == "GET" and token is None:
         return redirect(_same_sale(request, reverse("customers:sale"), uuid.uuid4()))
@@ -205,7 +207,7 @@ SALE_KEYS = ("customer", "serve", "new")  # what says whom a sale is for; nothin
 
 def _same_sale(request, path: str, token: uuid.UUID | None = None) -> str:
     """``path`` for the same customer as this request (its query), with ``token``."""
-    query = {key: request.GET[key] for key in SALE_KEYS if request.GET.get(key)}
+    query = {key: text_param(request.GET, key) for key in SALE_KEYS if request.GET.get(key)}
     if token is not None:
         query["t"] = str(token)
     return f"{path}?{urlencode(query)}" if query else path
@@ -229,7 +231,7 @@ def _sale_url(customer, is_new, serve_token="", token=None, name="customers:sale
 def sale_quote(request):
     """The live total (htmx): the lines typed so far, priced as the sale would be."""
     customer, _serve = _sale_customer(request, _till_store(request))
-    if customer is None and request.GET.get("new") == "1":
+    if customer is None and flag_param(request.GET, "new") is True:
         customer = Customer(tier=Tier.C)  # a new customer's first sale, not saved
     lines = LineFormSet(request.POST, prefix="lines")
     typed = [LineData(**f.cleaned_data) for f in lines.forms if f.is_valid() and f.cleaned_data]
@@ -240,7 +242,7 @@ def sale_quote(request):
 def customer_list(request):
     filters = CustomerFilterForm(request.GET or None, user=request.user)
     customers = filters.filter(Customer.objects.visible_to(request.user)).select_related("home_store")
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
+    page = Paginator(customers, 25).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "customers/list.html", {"filters": filters, "page": page, "query": query.urlencode()})

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm.access import audit, get_visible_or_404, head_office_required, staff_required
 from crm.models import Role
+from crm.params import BadParameter
 from customers.models import Customer
 from customers.privacy import retention, rights
 from customers.privacy.forms import DecisionForm, ExportFormatForm, RetentionForm, RightsRequestForm
@@ -65,7 +66,7 @@ def rights_export(request, pk):
     customer = get_visible_or_404(Customer.objects, request.user, pk=pk)
     form = ExportFormatForm(request.GET)
     if not form.is_valid():
-        raise Http404
+        raise BadParameter("format")
     if not rights.may_export(request.user, customer):
         raise PermissionDenied
     fmt = form.cleaned_data["format"]

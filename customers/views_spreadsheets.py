@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm.access import audit, export_required, get_visible_or_404, require_profile
 from crm.models import Store
+from crm.params import flag_param, text_param
 from crm.xlsx import xlsx_response
 from customers.exporting import customer_rows, export_headers
 from customers.forms import CustomerFilterForm
@@ -31,7 +32,7 @@ EXPORT_FILTERS = ("q", "store", "tier", "last_from", "last_to")
 @export_required
 def customer_export(request):
     """The customer list, with the filters it was showing, as a workbook."""
-    filters = {k: request.GET.get(k, "") for k in EXPORT_FILTERS}
+    filters = {k: text_param(request.GET, k) for k in EXPORT_FILTERS}
     customers = CustomerFilterForm(request.GET, user=request.user).filter(Customer.objects.visible_to(request.user))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
@@ -76,6 +77,8 @@ def import_start(request):
         except services.FileRefused as refusal:
             form.add_error("file", str(refusal))
         else:
+            if job.is_waiting_for_queue:
+                messages.warning(request, _("The file is kept and will be checked shortly."))
             return redirect("spreadsheets:import_detail", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).select_related("store", "created_by")[:20]
     return render(request, "spreadsheets/import_start.html", {"form": form, "jobs": jobs})
@@ -88,14 +91,16 @@ def _job(request, pk: int) -> ImportJob:
 @require_GET
 @export_required
 def import_detail(request, pk: int):
-    return render(request, "spreadsheets/import_detail.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    return render(request, "spreadsheets/import_detail.html", {"job": job, "can_cancel": services.can_cancel(job)})
 
 
 @require_GET
 @export_required
 def import_status(request, pk: int):
     """The part of the page that htmx polls while the job runs."""
-    return render(request, "spreadsheets/_import_status.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    return render(request, "spreadsheets/_import_status.html", {"job": job, "can_cancel": services.can_cancel(job)})
 
 
 @require_POST
@@ -104,7 +109,7 @@ def import_confirm(request, pk: int):
     job = _job(request, pk)
     if not services.can_import_into(request.user, job.store):
         raise PermissionDenied
-    if not services.confirm(job, request.user, file_wins=request.POST.get("file_wins") == "1"):
+    if not services.confirm(job, request.user, file_wins=flag_param(request.POST, "file_wins") is True):
         messages.info(request, _("This import was already confirmed."))
     return redirect("spreadsheets:import_detail", pk=job.pk)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.params import choice_param, page_param
 from distributors import file as dealer_file
 from distributors import forms
 from distributors.access import accounts_required, get_account, get_row, team_lead_required
@@ -25,7 +26,7 @@ def account_list(request):
     form = forms.AccountFilter(request.GET or None, user=request.user)
     accounts = form.apply(DealerAccount.objects.visible_to(request.user))
     accounts = accounts.select_related("customer", "account_manager__staff").order_by("customer__company", "pk")
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page = Paginator(accounts, 50).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "distributors/list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -85,7 +86,7 @@ def account_move(request, pk):
             messages.success(request, _("The account was moved."))
         except services.TransitionRefused as error:
             messages.error(request, str(error))
-    if request.POST.get("next") == "board":
+    if choice_param(request.POST, "next", ["board"]) == "board":
         return redirect("distributors:board")
     return redirect("distributors:detail", pk=pk)
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.params import filter_values, flag_param
 from crm.xlsx import xlsx_response
 from distributors import analysis, forms, ledger, spreadsheet
 from distributors.access import accounts_required, head_office_required
@@ -63,7 +64,7 @@ def shipments(request):
     form = forms.MonthForm(request.GET or None)
     first, last = analysis.month_bounds(form.day(timezone.localdate()))
     rows = Shipment.objects.visible_to(request.user).filter(dispatched_on__gte=first, dispatched_on__lte=last)
-    if request.GET.get("open") == "1":
+    if flag_param(request.GET, "open"):
         rows = rows.filter(arrived_on__isnull=True)
     rows = rows.select_related("account__customer").order_by("-dispatched_on", "-pk")
     return render(request, "distributors/shipments.html", {"form": form, "rows": rows, "first": first, "last": last})
@@ -98,5 +99,5 @@ def export(request):
         spreadsheet.export_rows(accounts),
         user=request.user,
         what="distributors.accounts",
-        filters=request.GET.dict(),
+        filters=filter_values(request.GET),
     )

@@ -23,12 +23,13 @@ from crm.access import (
     writer_required,
 )
 from crm.models import Role, Store
+from crm.params import choice_param, id_param, page_param, text_param
 from crm.xlsx import xlsx_response
 from customers.models import ContactOutcome, Customer
 from customers.validators import normalise_mobile
 from followups import forms
 from followups.completion import HEADERS, ON_TIME_LABELS, CompletionFilter, filter_tasks, on_time, task_rows, totals
-from followups.models import CadenceRule, FollowUpTask, Holiday, MessageTemplate, OutboundMessage
+from followups.models import CadenceRule, FollowUpTask, Holiday, MessageStatus, MessageTemplate, OutboundMessage
 from followups.services import messages as sms_messages
 from followups.services import outbox, plans
 from followups.services.worklist import attach_glance, merge_same_customer, record_outcome, script_text, worklist
@@ -52,7 +53,7 @@ def complaint_url(task: FollowUpTask) -> str:
 def today(request):
     profile = require_profile(request.user)
     day = timezone.localdate()
-    mine = profile.role == Role.CLERK and request.GET.get("who") != "store"
+    mine = profile.role == Role.CLERK and choice_param(request.GET, "who", ["mine", "store"]) != "store"
     tasks = list(worklist(request.user, day, assignee=request.user if mine else None))
     attach_glance(tasks)
     tasks = merge_same_customer(tasks)
@@ -144,7 +145,8 @@ def reassign(request, pk):
 def reassign_all(request):
     profile = require_profile(request.user)
     stores = Store.objects.visible_to(request.user)
-    store = get_object_or_404(stores, pk=request.POST.get("store") or request.GET.get("store") or profile.store_id)
+    store_id = id_param(request.POST, "store") or id_param(request.GET, "store") or profile.store_id
+    store = get_object_or_404(stores, pk=store_id)
     form = forms.ReassignAllForm(request.POST or None, store=store)
     if request.method == "POST" and form.is_valid():
         moved = plans.reassign_all(store, form.cleaned_data["from_user"], form.cleaned_data["to_user"], by=request.user)
@@ -211,7 +213,7 @@ def opt_out(request, pk):
 @staff_required(Role.MANAGER, Role.SUPERVISOR, Role.HEAD_OFFICE)
 def outbox_list(request):
     rows = OutboundMessage.objects.visible_to(request.user).select_related("customer", "store")
-    status = request.GET.get("status")
+    status = choice_param(request.GET, "status", MessageStatus.values)
     if status:
         rows = rows.filter(status=status)
     return render(request, "followups/outbox.html", {"rows": rows[:200], "status": status})
@@ -236,7 +238,7 @@ def completion(request):
     page, counts = None, None
     if tasks is not None:
         counts = totals(tasks)
-        page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+        page = Paginator(tasks, 50).get_page(page_param(request.GET))
         for task in page:
             task.on_time_state = on_time(task, today)
             task.on_time_label = ON_TIME_LABELS[task.on_time_state]
@@ -314,7 +316,7 @@ def template_edit(request, pk=None):
 @head_office_required
 @require_POST
 def template_preview(request):
-    body = request.POST.get("body", "")
+    body = text_param(request.POST, "body", max_length=2000)
     return render(request, "followups/_preview.html", {"preview": outbox.preview(body, sms_messages.SAMPLE_CONTEXT)})
 
 

@@ -73,22 +73,30 @@ class TierForm(forms.Form):
 
 class RulesForm(forms.Form):
     b_single = forms.DecimalField(
-        label=_("Silver: single purchase of at least"), min_value=Decimal("0.01"), decimal_places=2
+        label=_("Silver: single purchase of at least"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     b_cumulative = forms.DecimalField(
-        label=_("Silver: cumulative spend of at least"), min_value=Decimal("0.01"), decimal_places=2
+        label=_("Silver: cumulative spend of at least"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     b_window = forms.IntegerField(
-        label=_("Silver: window (days)"), min_value=1, required=False, help_text=_("Empty: all purchases count.")
+        label=_("Silver: window (days)"),
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text=_("Empty: all purchases count."),
     )
     a_single = forms.DecimalField(
-        label=_("Gold: single purchase of at least"), min_value=Decimal("0.01"), decimal_places=2
+        label=_("Gold: single purchase of at least"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     a_cumulative = forms.DecimalField(
-        label=_("Gold: cumulative spend of at least"), min_value=Decimal("0.01"), decimal_places=2
+        label=_("Gold: cumulative spend of at least"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     a_window = forms.IntegerField(
-        label=_("Gold: window (days)"), min_value=1, required=False, help_text=_("Empty: all purchases count.")
+        label=_("Gold: window (days)"),
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text=_("Empty: all purchases count."),
     )
     note = forms.CharField(label=_("Why the change"), max_length=200, required=False)
 

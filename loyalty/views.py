@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
 from crm.models import Role
+from crm.params import page_param
 from customers.models import Customer
 from loyalty import services
 from loyalty.barcodes import code128_svg
@@ -27,7 +28,7 @@ def _customer(request, pk) -> Customer:
 def points_history(request, pk):
     customer = _customer(request, pk)
     entries = PointsEntry.objects.filter(customer=customer).select_related("by__staff", "purchase")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(page_param(request.GET))
     context = {
         "customer": customer,
         "page": page,

@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +20,7 @@ from crm.access import (
     staff_required,
 )
 from crm.models import Role, Store
+from crm.params import choice_param, id_param, ids_param, int_param, next_url, page_param
 from crm.xlsx import xlsx_response
 from customers.models import Tier
 from loyalty import benefits, services
@@ -49,17 +49,15 @@ def _application(request, pk) -> CardApplication:
 
 def _back(request):
     """A redirect to the page the form came from, if it is one of ours."""
-    url = request.POST.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return redirect(url)
-    return None
+    url = next_url(request)
+    return redirect(url) if url else None
 
 
 def _store_filter(request, queryset):
     stores = Store.objects.visible_to(request.user)
-    store_id = request.GET.get("store") or ""
-    if store_id.isdigit():
-        queryset = queryset.filter(store_id=int(store_id))
+    store_id = id_param(request.GET, "store")
+    if store_id is not None:
+        queryset = queryset.filter(store_id=store_id)
     return queryset, stores, store_id
 
 
@@ -75,7 +73,7 @@ REGISTER_FILTERS = {
 def _register_applications(request):
     """The register's applications, filtered by ``?show=`` and ``?store=`` as on the page."""
     applications = CardApplication.objects.visible_to(request.user).for_register()
-    show = request.GET.get("show", "active")
+    show = choice_param(request.GET, "show", [*REGISTER_FILTERS, "active", "all"], default="active")
     if show in REGISTER_FILTERS:
         applications = applications.filter(status__in=REGISTER_FILTERS[show])
     elif show == "active":
@@ -92,7 +90,7 @@ def register(request):
     applications = applications.prefetch_related(
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("by__staff"))
     )
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    page = Paginator(applications, 50).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -118,9 +116,9 @@ def register(request):
 def register_export(request):
     """The card register, with the filters it was showing, as a workbook."""
     applications, show, stores, store_id = _register_applications(request)
-    if store_id and not (store_id.isdigit() and stores.filter(pk=int(store_id)).exists()):
+    if store_id is not None and not stores.filter(pk=store_id).exists():
         raise Http404  # a store the user does not see
-    filters = {"show": show, "store": store_id}
+    filters = {"show": show, "store": "" if store_id is None else str(store_id)}
     today = timezone.localdate()
     return xlsx_response(
         _("card-register") + f"-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
@@ -244,17 +242,17 @@ def approval_queue(request):
         .order_by("submitted_at", "pk")
     )
     applications, stores, store_id = _store_filter(request, applications)
-    min_age = request.GET.get("min_age") or ""
-    if min_age.isdigit():
+    min_age = int_param(request.GET, "min_age", min=0, max=36500)
+    if min_age is not None:
         cutoff = timezone.make_aware(
-            dt.datetime.combine(timezone.localdate() - dt.timedelta(days=int(min_age) - 1), dt.time.min)
+            dt.datetime.combine(timezone.localdate() - dt.timedelta(days=min_age - 1), dt.time.min)
         )
         applications = applications.filter(created_at__lt=cutoff)
     context = {
         "applications": applications,
         "stores": stores,
         "store_id": store_id,
-        "min_age": min_age,
+        "min_age": "" if min_age is None else min_age,
         "today": timezone.localdate(),
     }
     return render(request, "loyalty/queue.html", context)
@@ -263,7 +261,7 @@ def approval_queue(request):
 @require_POST
 @head_office_required
 def approve_selected(request):
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = ids_param(request.POST, "ids")
     chosen = CardApplication.objects.visible_to(request.user).filter(pk__in=ids).order_by("pk")
     done, refused = services.approve_applications(list(chosen), by=request.user)
     if done:

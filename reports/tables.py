@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.formats import number_format
 
 from crm.access import require_profile
+from crm.params import filter_values
 from crm.xlsx import xlsx_response
 
 
@@ -69,7 +70,7 @@ def export_response(request, tables: list[Table], what: str):
     table = next((t for t in tables if t.name == name), None)
     if table is None:
         raise Http404
-    filters = {k: v for k, v in request.GET.items() if k != "export"}
+    filters = filter_values(request.GET, exclude=("export",))
     return xlsx_response(
         f"{what}-{table.name}.xlsx",
         table.title,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from complaints import analysis as complaint_analysis
 from complaints.models import Complaint
 from crm.access import head_office_required, require_profile
+from crm.params import page_param
 from reports import analysis, charts
 from reports.figures import ratio
 from reports.models import (
@@ -118,7 +119,7 @@ def evaluation(request):
         return export_response(request, [analysis.customer_table(facts.iterator(), streamed=True)], "evaluation")
     if response := export_response(request, [summary], "evaluation"):
         return response
-    page = max(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 1)
+    page = page_param(request.GET)
     chunk = list(facts[(page - 1) * PAGE : page * PAGE + 1])
     query = request.GET.copy()
     query.pop("page", None)

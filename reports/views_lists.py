@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.access import require_profile, staff_required
 from crm.models import staff_name
+from crm.params import choice_param, flag_param, int_param, page_param
 from customers.models import Customer, Purchase
 from followups.models import Channel, FollowUpTask, TaskStatus
 from reports.periods import date_range, local_bounds
@@ -33,17 +34,15 @@ def _scope(request):
     stores = visible_stores(request.user)
     store = chosen_store(request, stores)
     store_ids = [store.pk] if store else [s.pk for s in stores]
-    clerk = request.GET.get("clerk") or None
+    clerk = int_param(request.GET, "clerk", min=0)  # 0: nobody's
     if profile.is_clerk:
         clerk = request.user.pk
-    elif clerk is not None:
-        clerk = int(clerk) if clerk.isdigit() else -1
     period = date_range({"range": "custom", "from": request.GET.get("from"), "to": request.GET.get("to")})
     return store_ids, clerk, period
 
 
 def _page(request, queryset):
-    page = Paginator(queryset, PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, PAGE).get_page(page_param(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
@@ -65,7 +64,7 @@ def _callback_tasks(request, store_ids, clerk, period):
     )
     if clerk is not None:
         tasks = tasks.filter(assignee_id=clerk) if clerk else tasks.filter(assignee__isnull=True)
-    state = request.GET.get("state")
+    state = choice_param(request.GET, "state", CALL_STATES)
     today = timezone.localdate()
     if state in ("on_time", "late"):
         tasks = tasks.filter(status=TaskStatus.DONE).annotate(done_on=TruncDate("completed_at"))
@@ -117,10 +116,9 @@ def purchases(request):
     sales = sales.filter(store_id__in=store_ids, purchased_at__gte=lower, purchased_at__lt=upper)
     if clerk is not None:
         sales = sales.filter(clerk_id=clerk) if clerk else sales.filter(clerk__isnull=True)
-    if request.GET.get("identified") == "1":
-        sales = sales.filter(customer__isnull=False)
-    elif request.GET.get("identified") == "0":
-        sales = sales.filter(customer__isnull=True)
+    identified = flag_param(request.GET, "identified")
+    if identified is not None:
+        sales = sales.filter(customer__isnull=not identified)
     sales = sales.select_related("customer", "store", "clerk__staff").order_by("-purchased_at", "-id")
     headers = [_("Time"), _("Receipt"), _("Store"), _("Clerk"), _("Customer"), _("Total")]
 
@@ -150,7 +148,7 @@ def new_customers(request):
     customers = Customer.objects.filter(home_store_id__in=store_ids, created_at__gte=lower, created_at__lt=upper)
     if clerk is not None:
         customers = customers.filter(clerk_id=clerk) if clerk else customers.filter(clerk__isnull=True)
-    if request.GET.get("opted_in") == "1":
+    if flag_param(request.GET, "opted_in"):
         customers = customers.filter(marketing_consent=True)
     customers = customers.select_related("home_store", "clerk__staff").order_by("-created_at", "-id")
     headers = [_("Captured"), _("Customer"), _("Store"), _("Clerk"), _("Accepts messages")]

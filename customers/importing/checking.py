@@ -10,6 +10,7 @@ from itertools import islice
 
 from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery, Window
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import staff_profile
@@ -70,7 +71,9 @@ def check_job(job: ImportJob) -> ImportJob:
                     raise SheetProblem(_("The workbook has no 顾客 (customers) sheet."))
                 customer_title = others[0]
             estimate = sum(workbook.row_estimate(t) for t in (customer_title, purchase_title) if t)
-            ImportJob.objects.filter(pk=job.pk).update(progress_total=estimate, progress_done=0)
+            ImportJob.objects.filter(pk=job.pk).update(
+                progress_total=estimate, progress_done=0, worked_at=timezone.now()
+            )
             done = 0
             for sheet, title, columns, needs, check in (
                 (RowSheet.CUSTOMERS, customer_title, CUSTOMER_COLUMNS, _CUSTOMER_NEEDS, check_customer_row),
@@ -197,7 +200,7 @@ def _stage_rows(job, sheet, rows, header_row, positions, width, check, done) -> 
             )
         bulk.insert_rows(ImportRow, _STAGED, batch)
         done += len(chunk)
-        ImportJob.objects.filter(pk=job.pk).update(progress_done=done)
+        ImportJob.objects.filter(pk=job.pk).update(progress_done=done, worked_at=timezone.now())
     return done
 
 

@@ -66,6 +66,10 @@ class ImportJob(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When its task last reached the queue (None: the broker was down), and when a worker
+    # last showed progress: a job with neither for a while is re-queued by the sweeper.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    worked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -77,6 +81,13 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store.code} {self.original_name}"
+
+    @property
+    def is_waiting_for_queue(self) -> bool:
+        """Kept, but its task has not reached the queue yet (the sweeper will queue it)."""
+        return self.queued_at is None and (
+            self.status == ImportStatus.CHECKING or (self.status == ImportStatus.CHECKED and self.confirmed_at)
+        )
 
     @property
     def is_running(self) -> bool:

@@ -9,18 +9,34 @@ Nothing reaches the customer file before ``confirm``; re-importing the same file
 nothing (customers are matched by mobile, then VIP number; purchases by a stable key).
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from crm.models import Store, staff_profile
+from crm.queue import enqueue
 from customers.importing import checking, safety, writing
 from customers.importing.models import ImportJob, ImportStatus
 from customers.importing.safety import FileRefused
 from customers.privacy.uploads import discard_upload
 
-__all__ = ["FileRefused", "can_import_into", "check", "confirm", "run", "start_import"]
+__all__ = [
+    "FileRefused",
+    "can_cancel",
+    "can_import_into",
+    "cancel",
+    "check",
+    "confirm",
+    "queue_job",
+    "requeue_stuck",
+    "run",
+    "start_import",
+]
 
 
 def can_import_into(user, store: Store) -> bool:
@@ -52,10 +68,52 @@ def start_import(*, store: Store, user, upload, name: str, size: int, enqueue: b
     job.save()
     job.file.save(f"{store.code}/{job.pk}.xlsx", File(upload), save=True)
     if enqueue:
-        from customers.tasks import check_import_task
-
-        transaction.on_commit(lambda: check_import_task.delay(job.pk))
+        transaction.on_commit(lambda: queue_job(job))
     return job
+
+
+def queue_job(job: ImportJob) -> bool:
+    """Send the job's next task (check, or the confirmed write) to the broker and note it;
+    False if the broker is down (the job is kept; ``requeue_stuck`` sends it later)."""
+    from customers.tasks import check_import_task, run_import_task
+
+    task = check_import_task if job.status == ImportStatus.CHECKING else run_import_task
+    if not enqueue(task, job.pk):
+        return False
+    ImportJob.objects.filter(pk=job.pk, queued_at=job.queued_at).update(queued_at=timezone.now())
+    job.refresh_from_db(fields=["queued_at"])
+    return True
+
+
+def _stuck(now):
+    """Jobs a worker should be on but nobody is: never queued, or silent since ``now``."""
+    quiet = Q(queued_at__isnull=True) | Q(queued_at__lt=now) & (Q(worked_at__isnull=True) | Q(worked_at__lt=now))
+    waiting = Q(status=ImportStatus.CHECKING) | Q(
+        status__in=[ImportStatus.CHECKED, ImportStatus.IMPORTING], confirmed_at__isnull=False
+    )
+    return ImportJob.objects.filter(waiting & quiet)
+
+
+def requeue_stuck(now=None) -> int:
+    """Re-queue the jobs stuck in checking or importing (broker down at upload, or a worker
+    killed mid-job) for ``KEDANG_IMPORT_STUCK_AFTER`` seconds; how many were sent."""
+    now = now or timezone.now()
+    silent_since = now - dt.timedelta(seconds=settings.KEDANG_IMPORT_STUCK_AFTER)
+    sent = 0
+    for job in _stuck(silent_since).order_by("pk"):
+        # claim: another sweeper that got there first has moved queued_at
+        claimed = ImportJob.objects.filter(pk=job.pk, queued_at=job.queued_at).update(queued_at=now)
+        if claimed and enqueue(_task_for(job), job.pk):
+            sent += 1
+        elif claimed:
+            ImportJob.objects.filter(pk=job.pk, queued_at=now).update(queued_at=job.queued_at)
+    return sent
+
+
+def _task_for(job: ImportJob):
+    from customers.tasks import check_import_task, run_import_task
+
+    return check_import_task if job.status == ImportStatus.CHECKING else run_import_task
 
 
 def check(job_id: int) -> ImportJob:
@@ -73,21 +131,33 @@ def confirm(job: ImportJob, user, *, file_wins: bool = False, enqueue: bool = Tr
     confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED, confirmed_at__isnull=True).update(
         confirmed_at=timezone.now(), confirmed_by=user, file_wins=file_wins
     )
-    if confirmed and enqueue:
-        from customers.tasks import run_import_task
-
-        transaction.on_commit(lambda: run_import_task.delay(job.pk))
     job.refresh_from_db()
+    if confirmed and enqueue:
+        transaction.on_commit(lambda: queue_job(job))
     return bool(confirmed)
 
 
+def can_cancel(job: ImportJob, now=None) -> bool:
+    """A checked import not yet confirmed, or one stuck in checking or importing."""
+    if job.status in (ImportStatus.CHECKED, ImportStatus.REFUSED) and job.confirmed_at is None:
+        return True
+    return _cancellable(now).filter(pk=job.pk).exists()
+
+
+def _cancellable(now=None):
+    now = now or timezone.now()
+    unchecked = Q(status__in=[ImportStatus.CHECKED, ImportStatus.REFUSED], confirmed_at__isnull=True)
+    return ImportJob.objects.filter(
+        unchecked | Q(pk__in=_stuck(now - dt.timedelta(seconds=settings.KEDANG_IMPORT_STUCK_AFTER)).values("pk"))
+    )
+
+
 def cancel(job: ImportJob, user) -> bool:
-    """Drop a checked import the user decided against; its staged rows go with it."""
+    """Drop an import the user decided against, or one stuck in checking or importing
+    (rows an interrupted write already recorded stay); its staged rows go with it."""
     if user is not None and not can_import_into(user, job.store):
         raise PermissionDenied
-    cancelled = ImportJob.objects.filter(
-        pk=job.pk, status__in=[ImportStatus.CHECKED, ImportStatus.REFUSED], confirmed_at__isnull=True
-    ).update(status=ImportStatus.CANCELLED)
+    cancelled = _cancellable().filter(pk=job.pk).update(status=ImportStatus.CANCELLED)
     if cancelled:
         job.rows.all().delete()
         discard_upload(job)

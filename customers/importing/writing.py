@@ -50,7 +50,7 @@ def run_job(job_id: int) -> ImportJob:
     """Write a confirmed job's rows. Safe to call again: it resumes, never repeats."""
     claimed = ImportJob.objects.filter(
         pk=job_id, confirmed_at__isnull=False, status__in=[ImportStatus.CHECKED, ImportStatus.IMPORTING]
-    ).update(status=ImportStatus.IMPORTING)
+    ).update(status=ImportStatus.IMPORTING, worked_at=timezone.now())
     job = ImportJob.objects.select_related("store").get(pk=job_id)
     if not claimed:
         return job
@@ -90,7 +90,7 @@ def _guarded(job: ImportJob, pks: list[int], write) -> None:
         ) % {"first": numbers[0] if numbers else "", "last": numbers[-1] if numbers else "", "error": _short(error)}
         failed = rows.update(status=RowStatus.FAILED, reason=reason)
         ImportJob.objects.filter(pk=job.pk).update(
-            failed_rows=F("failed_rows") + failed, progress_done=F("progress_done") + failed
+            failed_rows=F("failed_rows") + failed, progress_done=F("progress_done") + failed, worked_at=timezone.now()
         )
 
 
@@ -164,6 +164,7 @@ def _write_customers(ctx: WriteContext, pks: list[int]) -> None:
             created_count=F("created_count") + len(created),
             updated_count=F("updated_count") + updated,
             progress_done=F("progress_done") + len(rows),
+            worked_at=timezone.now(),
         )
 
 
@@ -351,7 +352,9 @@ def _write_purchases(ctx: WriteContext, keys: list[str]) -> None:
                 recorded += _record(ctx, lines, customers)
             _written(rows)
             ImportJob.objects.filter(pk=job.pk).update(
-                purchases_count=F("purchases_count") + recorded, progress_done=F("progress_done") + len(rows)
+                purchases_count=F("purchases_count") + recorded,
+                progress_done=F("progress_done") + len(rows),
+                worked_at=timezone.now(),
             )
     except Exception:
         ctx.forget_receipts()

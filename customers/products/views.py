@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from crm.access import head_office_required, staff_required
 from crm.models import Role
+from crm.params import page_param
 from customers.products import services
 from customers.products.forms import ProductForm, ProductImportForm, ProductSearchForm
 from customers.products.models import Product
@@ -20,7 +21,7 @@ def product_list(request):
     products = Product.objects.all()
     if search.is_valid() and search.cleaned_data["q"]:
         products = products.matching(search.cleaned_data["q"])
-    page = Paginator(products, 50).get_page(request.GET.get("page"))
+    page = Paginator(products, 50).get_page(page_param(request.GET))
     context = {"search": search, "page": page, "import_form": ProductImportForm()}
     return render(request, "customers/products/list.html", context)
 

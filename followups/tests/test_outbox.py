@@ -143,7 +143,7 @@ class FakeGateway(BaseHTTPRequestHandler):
             self.send_response(503)
         else:
             if body["id"] not in {r["id"] for r in FakeGateway.received}:
-                FakeGateway.received.append(body)
+                FakeGateway.received.append(body | {"idempotency_key": self.headers.get("Idempotency-Key")})
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -180,7 +180,7 @@ def test_the_http_gateway_gets_each_message_with_its_id(birthday_message, gatewa
         assert outbox.send_due_messages()["sent"] == 1
 
     (received,) = gateway.received
-    assert received["id"] == message.key
+    assert received["id"] == received["idempotency_key"] == message.key
     assert received["to"] == customer.mobile
     assert received["text"].endswith("回复TD退订")
     message.refresh_from_db()

@@ -13,7 +13,8 @@ class SmsBackend(BaseSmsBackend):
 
     Request: ``POST`` JSON ``{"id", "to", "text", "sender"}`` with
     ``Authorization: Bearer <key>``; ``id`` is the gateway's idempotency key (the
-    "client message id" most Chinese gateways accept). A 2xx answer with JSON ``{"id": ...}``
+    "client message id" most Chinese gateways accept), also sent as the
+    ``Idempotency-Key`` header for gateways that read it there. A 2xx answer with JSON ``{"id": ...}``
     means accepted; anything else is an error the outbox retries.
     """
 
@@ -31,7 +32,11 @@ class SmsBackend(BaseSmsBackend):
             self.url,
             data=payload.encode("utf-8"),
             method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.key}"},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"Bearer {self.key}",
+                "Idempotency-Key": message.id,
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
