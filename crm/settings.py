@@ -478,48 +478,9 @@ CELERY_BEAT_SCHEDULE["reports-refresh-hourly"] = {
     "schedule": crontab(minute=_int("REPORTS_REFRESH_MINUTE", 35)),
 }
 
-# --- marketing ---
-from datetime import time as _time  # noqa: E402
+# --- marketing and api: their values are read in crm/settings_later.py ---
+from crm.settings_later import later_app_settings  # noqa: E402
 
-# Quiet hours (local time) in which no campaign message is handed to the outbox, and how
-# long before they begin sending stops (the outbox runs every KEDANG_SMS_OUTBOX_EVERY s).
-KEDANG_MARKETING_QUIET_HOURS = tuple(env.list("KEDANG_MARKETING_QUIET_HOURS", default=["21:00", "09:00"]))
-if len(KEDANG_MARKETING_QUIET_HOURS) != 2:
-    raise ImproperlyConfigured("KEDANG_MARKETING_QUIET_HOURS must be two times, e.g. 21:00,09:00")
-for _quiet in KEDANG_MARKETING_QUIET_HOURS:
-    try:
-        _time.fromisoformat(_quiet)
-    except ValueError:
-        raise ImproperlyConfigured(f"KEDANG_MARKETING_QUIET_HOURS: {_quiet!r} is not a time like 21:00") from None
-KEDANG_MARKETING_SEND_MARGIN = _int("KEDANG_MARKETING_SEND_MARGIN", 600)
-# At most this many campaign messages per customer in any 30 days (greetings and
-# after-sales messages do not count).
-KEDANG_MARKETING_MAX_PER_30_DAYS = _int("KEDANG_MARKETING_MAX_PER_30_DAYS", 4)
-KEDANG_MARKETING_HOLDOUT_PERCENT = _int("KEDANG_MARKETING_HOLDOUT_PERCENT", 10)
-# A purchase this many days after the message counts as the campaign's response.
-KEDANG_MARKETING_RESPONSE_DAYS = _int("KEDANG_MARKETING_RESPONSE_DAYS", 14)
-try:
-    KEDANG_SMS_PRICE_PER_PART = Decimal(env.str("KEDANG_SMS_PRICE_PER_PART", default="0.05"))
-except InvalidOperation:
-    raise ImproperlyConfigured("KEDANG_SMS_PRICE_PER_PART must be an amount in CNY, e.g. 0.05") from None
-CELERY_BEAT_SCHEDULE["marketing-send"] = {
-    "task": "marketing.tasks.send_campaigns_task",
-    "schedule": _int("KEDANG_MARKETING_SEND_EVERY", 300),
-}
-
-# --- api (POS API, keys, webhooks, POS export import) ---
-# Requests per minute per API key (a key may set its own); counted in the database, so
-# the limit holds across gunicorn workers and hosts.
-KEDANG_API_RATE_LIMIT = _int("KEDANG_API_RATE_LIMIT", 120)
-# Webhook deliveries: tries before giving up, first wait (doubling each time), timeout.
-KEDANG_WEBHOOK_MAX_ATTEMPTS = _int("KEDANG_WEBHOOK_MAX_ATTEMPTS", 8)
-KEDANG_WEBHOOK_BACKOFF_SECONDS = _int("KEDANG_WEBHOOK_BACKOFF_SECONDS", 30)
-KEDANG_WEBHOOK_TIMEOUT = _int("KEDANG_WEBHOOK_TIMEOUT", 10)
-# Plain http:// to 127.0.0.1 for webhook endpoints (tests, a local receiver); never in production.
-KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK = _bool("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
-if PRODUCTION and KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK:
-    raise ImproperlyConfigured("KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK must be off in production")
-CELERY_BEAT_SCHEDULE["api-send-due-webhooks"] = {
-    "task": "api.tasks.send_due_webhooks_task",
-    "schedule": _int("KEDANG_WEBHOOK_SWEEP_EVERY", 30),
-}
+_later, _later_beat = later_app_settings(env, _int, _bool, PRODUCTION)
+globals().update(_later)
+CELERY_BEAT_SCHEDULE.update(_later_beat)
