@@ -31,6 +31,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
+def client_username(request, credentials=None) -> str:
+    """The login name django-axes counts failures for, cut to the longest a login can be:
+    a 1,000-character name typed into the form is a failed login, not a database error."""
+    raw = (credentials or {}).get("username") if credentials else getattr(request, "POST", {}).get("username")
+    return str(raw or "")[:USERNAME_MAX]
+
+
 def retry_at(request, username: str) -> dt.datetime:
     """When the lock on ``username`` from this address lifts."""
     cool_off = get_cool_off(request) or dt.timedelta(0)

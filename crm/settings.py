@@ -347,6 +347,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "crm.logins.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "crm.logins.client_ip"
+AXES_USERNAME_CALLABLE = "crm.logins.client_username"
 AXES_VERBOSE = False
 # The audit log keeps every login (crm.logins); axes keeps only the failures it counts.
 AXES_DISABLE_ACCESS_LOG = True

@@ -30,9 +30,7 @@ from tests.walk_objects import KEY_ONLY, STORE_A_OBJECTS, dataset
 PERSONAS = ["anonymous", "clerk_a", "manager_a", "supervisor", "head_office"]
 REFUSED = {403, 404, 405}
 # Known 5xx not yet fixed, each with its cause; remove the entry with the fix.
-KNOWN_500 = {
-    "/login/": "lockout (django-axes) stores the typed username: a 1,000-character one is a 500 (found 12:00 UTC)",
-}
+KNOWN_500: dict[str, str] = {}
 
 
 @pytest.fixture

@@ -127,3 +127,10 @@ def test_in_production_the_demo_password_opens_no_login_and_cannot_be_chosen(set
     with pytest.raises(ValidationError) as refused:
         NotTheDemoPasswordValidator().validate(DEMO_PASSWORD)
     assert refused.value.code == "demo_password"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["x" * 1000, "\x00admin", "²" * 300])
+def test_an_absurd_login_name_is_a_failed_login_not_a_500(client, username):
+    response = client.post("/login/", {"username": username, "password": "p" * 1000})
+    assert response.status_code in (200, 400)
