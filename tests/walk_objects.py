@@ -18,7 +18,6 @@ Extend it when you add a URL with a path parameter:
 import datetime as dt
 from decimal import Decimal
 
-from distributors.factories import make_account
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -26,13 +25,14 @@ from api.models import ApiKey, PosImport, WebhookEndpoint
 from complaints import services as complaints
 from complaints.models import Attachment, Category, Department
 from complaints.returns import ReturnItem, record_return
-from crm.factories import make_staff
 from crm.models import Role
-from customers.factories import buy
+from crm.tests.factories import make_staff
 from customers.importing.models import ImportJob
 from customers.privacy.models import PrivacyNotice, RightsKind, RightsRequest
 from customers.products.models import Product
+from customers.tests.factories import buy
 from distributors.models import Contract, DealerImport, Shipment
+from distributors.tests.factories import make_account
 from followups.models import CadenceRule, FollowUpTask, MessageTemplate
 from loyalty.models import CardApplication, Gift
 from loyalty.voucher_models import VoucherType

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import DailyRun
-from customers.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory
 from followups.models import FollowUpTask, MessageStatus, OutboundMessage
 from followups.tests.test_celery_worker import REDIS_URL, redis_broker, wait_for, worker  # noqa: F401 -- fixtures
 
