@@ -115,3 +115,10 @@ class TestIdNumberDisclosure:
 
     def test_it_is_a_post(self, client_for, manager_a, with_id):
         assert client_for(manager_a).get(self.url(with_id)).status_code == 405
+
+
+def test_a_failed_login_by_nobody_known_shows_on_the_audit_page(client, client_for, head_office):
+    """A failed login has no actor: the page must still render (it was a 500)."""
+    client.post("/login/", {"username": "nobody-" + "x" * 300, "password": "wrong-password"})
+    response = client_for(head_office).get("/audit/")
+    assert response.status_code == 200
