@@ -112,40 +112,21 @@ def imported_records(customers, *, by, store, at) -> list[ConsentRecord]:
     what their consent column said; nothing for those whose consent is to be confirmed."""
     records = []
     for c in customers:
-        if c.data_consent_at:
-            records.append(
-                ConsentRecord(
-                    customer=c,
-                    kind=ConsentKind.DATA,
-                    granted=True,
-                    at=at,
-                    by=by,
-                    store=store,
-                    method=ConsentMethod.IMPORT,
+        for kind, granted, held in (
+            (ConsentKind.DATA, True, c.data_consent_at),
+            (ConsentKind.MARKETING, True, c.marketing_consent),
+            (ConsentKind.SMS, False, c.marketing_opt_out_at),
+        ):
+            if held:
+                records.append(
+                    ConsentRecord(
+                        customer=c,
+                        kind=kind,
+                        granted=granted,
+                        at=at,
+                        by=by,
+                        store=store,
+                        method=ConsentMethod.IMPORT,
+                    )
                 )
-            )
-        if c.marketing_consent:
-            records.append(
-                ConsentRecord(
-                    customer=c,
-                    kind=ConsentKind.MARKETING,
-                    granted=True,
-                    at=at,
-                    by=by,
-                    store=store,
-                    method=ConsentMethod.IMPORT,
-                )
-            )
-        if c.marketing_opt_out_at:
-            records.append(
-                ConsentRecord(
-                    customer=c,
-                    kind=ConsentKind.SMS,
-                    granted=False,
-                    at=at,
-                    by=by,
-                    store=store,
-                    method=ConsentMethod.IMPORT,
-                )
-            )
     return records
