@@ -67,5 +67,7 @@ def test_the_daily_jobs_do_not_issue_more_queries_for_more_customers(store_a, cl
     many = queries_for_the_day(next_day)
     assert CardApplication.objects.count() == 1010
     assert OutboundMessage.objects.count() == 1010 and len(locmem.outbox) == 1010
-    # The outbox reads and sends 500 messages per batch: the second batch is the only extra.
-    assert many <= few + 8, (few, many)
+    # The outbox claims, reads and sends 500 messages per batch: 1,000 messages are two
+    # batches where ten were one, and that second batch (about a dozen queries with its
+    # savepoints) is the only extra. A query per customer would add a thousand.
+    assert many <= few + 16, (few, many)

@@ -168,18 +168,22 @@ def claim_batch(now: dt.datetime, *, after: int, size: int) -> list[OutboundMess
     """Claim up to ``size`` due messages with ids above ``after`` with one conditional
     UPDATE; rows another sender is claiming are skipped, not waited for."""
     claimed_at = timezone.now()
-    candidates = (
-        OutboundMessage.objects.filter(_claimable(now), pk__gt=after)
-        .order_by("pk")
-        .select_for_update(skip_locked=True)
-        .values("pk")[:size]
-    )
     with transaction.atomic():
+        # The ids are read first: PostgreSQL may run an ``IN (… LIMIT n FOR UPDATE)``
+        # subquery more than once inside an UPDATE and claim more than ``size`` rows.
+        candidates = list(
+            OutboundMessage.objects.filter(_claimable(now), pk__gt=after)
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:size]
+        )
+        if not candidates:
+            return []
         OutboundMessage.objects.filter(pk__in=candidates).filter(_claimable(claimed_at)).update(
             status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
         )
     return list(
-        OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at=claimed_at, pk__gt=after)
+        OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at=claimed_at, pk__in=candidates)
         .select_related("customer", "task")
         .order_by("pk")
     )

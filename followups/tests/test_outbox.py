@@ -214,3 +214,23 @@ def test_an_sms_three_days_late_is_still_sent(make_customer, purchase_on, sms_ou
     outbox.send_due_messages()
 
     assert len(sms_outbox) == 1
+
+
+def test_a_batch_claims_no_more_messages_than_its_size(make_customer):
+    """A sender that asks for 500 holds 500: the rest stay queued for the next batch or
+    another sender (PostgreSQL once claimed all 1,000 with a LIMIT inside the UPDATE)."""
+    customer = make_customer(name="王芳", gender="F")
+    OutboundMessage.objects.bulk_create(
+        OutboundMessage(
+            key=f"test:{n}", customer=customer, store=customer.home_store, mobile=customer.mobile, body="hi"
+        )
+        for n in range(1000)
+    )
+    now = timezone.now()
+
+    batch = outbox.claim_batch(now, after=0, size=500)
+
+    assert len(batch) == 500
+    assert OutboundMessage.objects.filter(status=MessageStatus.SENDING).count() == 500
+    assert OutboundMessage.objects.filter(status=MessageStatus.QUEUED).count() == 500
+    assert outbox.claim_batch(now, after=batch[-1].pk, size=500)[0].pk > batch[-1].pk
