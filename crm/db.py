@@ -5,12 +5,17 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 
-def insert_unless_conflict(obj) -> bool:
+def insert_unless_conflict(obj, *, then: list[tuple[str, list]] = (), returning: list | None = None) -> bool:
     """INSERT ``obj`` with ``ON CONFLICT DO NOTHING … RETURNING`` its primary key.
 
     True (and ``obj.pk`` set) when the row was written; False when a unique constraint
     already held such a row. Unlike ``save()`` inside ``atomic()``, a conflict costs no
     savepoint and leaves the transaction usable.
+
+    ``then``: statements ``(sql, params)`` to run only if the row was written, reading it
+    as ``inserted`` (``INSERT … SELECT … FROM inserted``): on PostgreSQL in the same
+    statement (data-modifying CTEs), elsewhere one after the other. With ``returning`` (a
+    list), the row the last of them returns (``… RETURNING …``) is appended to it.
     """
     model = type(obj)
     using = router.db_for_write(model, instance=obj)
@@ -23,12 +28,46 @@ def insert_unless_conflict(obj) -> bool:
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [pk]
     [(sql, params)] = compiler.as_sql()
+    params = list(params)
+    combined = then and connection.vendor == "postgresql"
+    if combined:
+        parts = [f"inserted AS ({sql})"] + [f"then_{i} AS ({then_sql})" for i, (then_sql, _p) in enumerate(then)]
+        last = f", then_{len(then) - 1}.*" if returning is not None else ""
+        join = f" LEFT JOIN then_{len(then) - 1} ON true" if returning is not None else ""
+        sql = (
+            f"WITH {', '.join(parts)} SELECT inserted.{connection.ops.quote_name(pk.column)}{last} FROM inserted{join}"
+        )
+        params += [param for _sql, then_params in then for param in then_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
+        if row is not None and then and not combined:
+            written = f"(SELECT {int(row[0])} AS {connection.ops.quote_name(pk.column)}) inserted"
+            for then_sql, then_params in then:
+                cursor.execute(then_sql.replace("FROM inserted", f"FROM {written}"), then_params)
+            if returning is not None:
+                returning.append(tuple(cursor.fetchone()))
+        elif row is not None and returning is not None:
+            returning.append(tuple(row[1:]))
     if row is None:
         return False
     setattr(obj, pk.attname, row[0])
     obj._state.adding = False
     obj._state.db = using
     return True
+
+
+def insert_with_it(obj) -> tuple[str, list]:
+    """``obj``'s INSERT as a ``then`` statement of ``insert_unless_conflict``: written in
+    the same statement, only if that row is (``obj.pk`` stays unknown)."""
+    model = type(obj)
+    connection = connections[router.db_for_write(model, instance=obj)]
+    fields = [f for f in model._meta.local_concrete_fields if not (f.primary_key and getattr(obj, f.attname) is None)]
+    fields = [f for f in fields if not getattr(f, "generated", False)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    return (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) SELECT {placeholders} FROM inserted",
+        values,
+    )

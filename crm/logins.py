@@ -79,6 +79,16 @@ class DemoPasswordRefusingBackend(ModelBackend):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+    def get_user(self, user_id):
+        """The session's user with their staff profile and store, in one query (every
+        staff page reads both)."""
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("staff__store").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class NotTheDemoPasswordValidator:
     """The demo password is public: refused as a new password (production only)."""

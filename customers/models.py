@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +75,18 @@ class CustomerQuerySet(models.QuerySet):
         if not shared:
             return self.filter(home_store__in=stores)
         return self.filter(Q(home_store__in=stores) | Q(pk__in=shared))
+
+    def visible_one_to(self, user) -> "CustomerQuerySet":
+        """``visible_to`` for fetching one customer by key: the share is an EXISTS on the
+        customer's own rows, so the fetch is one query (a list keeps ``visible_to``)."""
+        profile = staff_profile(user)
+        if profile is None:
+            return self.none()
+        if profile.is_head_office:
+            return self.all()
+        stores = Store.objects.visible_to(user)
+        shared = Exists(CustomerStoreShare.objects.filter(customer=OuterRef("pk"), store__in=stores))
+        return self.filter(Q(home_store__in=stores) | shared)
 
     def of_store(self, store) -> "CustomerQuerySet":
         """What a clerk of ``store`` sees (the POS's API key acts for one store)."""

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,9 +94,6 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
         raise ValidationError(
             _("The customer has not agreed to keep their data: record an anonymous purchase instead.")
         )
-    existing = find_by_mobile(mobile)
-    if existing is not None:
-        raise DuplicateCustomer(existing)
     id_number = fields.pop("id_number", "")
     now = timezone.now()
     customer = Customer(
@@ -111,17 +109,18 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
         customer.marketing_consent_at = now
     if id_number:
         customer.set_id_number(id_number)
-    try:
-        with transaction.atomic():
-            customer.save()
+    # Inside the till's transaction without a savepoint: a taken mobile (also by another
+    # clerk's capture that moment) makes the INSERT write nothing, not fail.
+    with transaction.atomic(savepoint=False):
+        if written := insert_unless_conflict(customer):
             consent.captured_records(customer, by=clerk, store=store)
             audit(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
             customer_captured.send(sender=Customer, customer=customer, by=clerk)
-    except IntegrityError:
+    if not written:  # raised outside the block, which wrote nothing: the caller's transaction stays usable
         existing = find_by_mobile(mobile)
         if existing is None:
-            raise
-        raise DuplicateCustomer(existing) from None
+            raise IntegrityError("the new customer's card or ID number is on file")
+        raise DuplicateCustomer(existing)
     return customer
 
 
@@ -134,32 +133,46 @@ def share_with_store(customer: Customer, store: Store, by) -> None:
             audit(by, "customer.shared.sale", customer, store=store)
 
 
-def next_receipt_number(store: Store, when: dt.datetime) -> str:
+def _key_value(key: uuid.UUID | None):
+    return Purchase._meta.get_field("idempotency_key").get_db_prep_value(key, connection)
+
+
+def next_receipt_number(store: Store, when: dt.datetime, unless_recorded: uuid.UUID | None = None) -> str | None:
     """``S001-20261122-0007``: the store's next number of that local day.
 
     One UPDATE … RETURNING of the store's counter; its first use on a day starts after
     the sales already recorded that day (counted once). Called before the sale's
     transaction, the counter's row lock ends with the statement, so clerks saving at the
     same moment in one store do not wait for each other. A sale that then fails leaves a
-    gap, as typed receipt numbers do.
+    gap, as typed receipt numbers do. With ``unless_recorded`` (the sale's idempotency
+    key), the same statement is the sale's idempotency check: None, and no number taken,
+    when a sale with that key is recorded.
     """
     day = timezone.localtime(when).date()
     table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    purchases = connection.ops.quote_name(Purchase._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE store_id = %s AND day = %s RETURNING last",
-            [store.pk, connection.ops.adapt_datefield_value(day)],
+            f"UPDATE {table} SET last = last + 1 WHERE store_id = %s AND day = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {purchases} WHERE idempotency_key = %s) RETURNING last",
+            [store.pk, connection.ops.adapt_datefield_value(day), _key_value(unless_recorded)],
         )
         row = cursor.fetchone()
+        if row is None and recorded_sale(unless_recorded) is not None:
+            return None
         if row is None:
             start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-            already = Purchase.objects.filter(
-                store=store, purchased_at__gte=start, purchased_at__lt=start + dt.timedelta(days=1)
-            ).count()
             cursor.execute(
-                f"INSERT INTO {table} (store_id, day, last) VALUES (%s, %s, %s) "
+                f"INSERT INTO {table} (store_id, day, last) SELECT %s, %s, COUNT(*) + 1 FROM {purchases} "
+                "WHERE store_id = %s AND purchased_at >= %s AND purchased_at < %s "
                 f"ON CONFLICT (store_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-                [store.pk, connection.ops.adapt_datefield_value(day), already + 1],
+                [
+                    store.pk,
+                    connection.ops.adapt_datefield_value(day),
+                    store.pk,
+                    connection.ops.adapt_datetimefield_value(start),
+                    connection.ops.adapt_datetimefield_value(start + dt.timedelta(days=1)),
+                ],
             )
             row = cursor.fetchone()
     return f"{store.code}-{day:%Y%m%d}-{row[0]:04d}"
@@ -177,7 +190,6 @@ def record_purchase(
     is_imported: bool = False,
     note: str = "",
     reserved_number: str = "",
-    locked: bool = False,
 ) -> tuple[Purchase, bool]:
     """Record a sale with its lines and update the customer's totals, atomically.
 
@@ -185,8 +197,7 @@ def record_purchase(
     submit, a retried request) returns the first purchase with created=False: the
     purchase's INSERT skips a row whose key exists, and the first one is returned.
     ``reserved_number`` is a generated receipt number the caller took before opening
-    its transaction (see ``next_receipt_number``); ``locked``: the caller holds the
-    customer's row lock or created the customer in this transaction.
+    its transaction (see ``next_receipt_number``).
     """
     if not lines:
         raise ValidationError(_("A purchase needs at least one line."))
@@ -195,12 +206,9 @@ def record_purchase(
     typed = receipt_number.strip()
     if not typed and not reserved_number and not connection.in_atomic_block:
         reserved_number = next_receipt_number(store, when)
-    with transaction.atomic():
-        if customer is not None and not locked:
-            # The one lock of the sale: points, tier check and follow-up plan downstream
-            # read the totals written here, one purchase of a customer at a time.
-            customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    with transaction.atomic(savepoint=False):  # nothing is caught inside: no savepoint
         subtotal = sum((line.total for line in lines), ZERO)
+        # Priced at the tier read before the sale; checked against the locked row below.
         rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
         purchase = Purchase(
             store=store,
@@ -215,60 +223,114 @@ def record_purchase(
             idempotency_key=key,
             note=note,
         )
+        written = [] if customer is not None else None
         # A typed receipt number is the till's own and must be unique; a generated one
         # may meet a typed one, so the next is tried.
         for attempt in range(1 if typed else 5):
             purchase.receipt_number = typed or (reserved_number if attempt == 0 and reserved_number else "")
             purchase.receipt_number = purchase.receipt_number or next_receipt_number(store, when)
-            if insert_unless_conflict(purchase):
+            if insert_unless_conflict(purchase, then=_lines_and_totals(purchase, lines), returning=written):
                 break
             existing = recorded_sale(key)
             if existing is not None:
                 return existing, False
         else:
-            raise ValidationError(
-                _("Receipt number %(receipt)s is already recorded in this store.")
-                % {"receipt": purchase.receipt_number},
-                code="duplicate_receipt",
-            )
-        PurchaseLine.objects.bulk_create(
-            PurchaseLine(
-                purchase=purchase,
-                item=line.item,
-                category=line.category,
-                size=line.size,
-                colour=line.colour,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                line_total=line.total,
-            )
-            for line in lines
-        )
-        if customer is not None:
-            _add_to_totals(customer, purchase)
+            tried, purchase = purchase.receipt_number, None  # nothing written: refused below, outside the block
+        if purchase is not None and customer is not None:
+            priced_at = customer.tier
+            _read_totals(customer, written[0])
+            if customer.tier != priced_at and not is_imported:
+                _reprice(purchase, customer)
             purchase.customer = customer
             if purchase.total > 0:  # a ¥0 "sale" is no reason to open the file to a store
                 share_with_store(customer, store, clerk)
-        if customer is not None and not is_imported:
+        if purchase is not None and customer is not None and not is_imported:
             hooks.each("purchase_recorded", purchase)
+    if purchase is None:
+        raise ValidationError(
+            _("Receipt number %(receipt)s is already recorded in this store.") % {"receipt": tried},
+            code="duplicate_receipt",
+        )
     return purchase, True
 
 
-def _add_to_totals(customer: Customer, purchase: Purchase) -> None:
-    """The purchase in the customer's totals; the caller holds the customer's row lock, so
-    the values read with it are current and are written as they are."""
-    when = purchase.purchased_at
-    values = {
-        "cumulative_spend": customer.cumulative_spend + purchase.total,
-        "visit_count": customer.visit_count + (0 if purchase.is_imported else 1),
-    }
-    if customer.last_purchase_at is None or when > customer.last_purchase_at:
-        values["last_purchase_at"] = when
-    if customer.member_since is None or timezone.localdate(when) < customer.member_since:
-        values["member_since"] = timezone.localdate(when)
-    Customer.objects.filter(pk=customer.pk).update(**values)
-    for name, value in values.items():
+# What the sale reads back from the customer's row, locked by the UPDATE of its totals.
+SALE_FIELDS = (
+    "tier",
+    "card_number",
+    "home_store_id",
+    "cumulative_spend",
+    "visit_count",
+    "last_purchase_at",
+    "member_since",
+)
+
+
+def _lines_and_totals(purchase: Purchase, lines: list[LineData]) -> list[tuple[str, list]]:
+    """The purchase's lines and the customer's totals, written in the purchase's INSERT
+    statement (``insert_unless_conflict``): nothing if its key or number is taken.
+
+    The totals move by the purchase (the UPDATE takes the customer's row lock, the one
+    lock of the sale: points, tier check and follow-up plan downstream read the totals
+    written here, one purchase of a customer at a time)."""
+    q = connection.ops.quote_name
+    ops = connection.ops
+    table = q(PurchaseLine._meta.db_table)
+    rows = " UNION ALL ".join(
+        "SELECT %s AS n, %s AS item, %s AS category, %s AS size, %s AS colour, %s AS quantity, "
+        "%s AS unit_price, %s AS line_total"
+        for _line in lines
+    )
+    values = [
+        (n, li.item, li.category, li.size, li.colour, li.quantity, li.unit_price, li.total)
+        for n, li in enumerate(lines)
+    ]
+    statements = [
+        (
+            f"INSERT INTO {table} (purchase_id, item, category, size, colour, quantity, unit_price, line_total) "
+            "SELECT id, v.item, v.category, v.size, v.colour, v.quantity, v.unit_price, v.line_total "
+            f"FROM inserted, ({rows}) v ORDER BY v.n",  # the lines in the order typed
+            [value for row in values for value in row],
+        )
+    ]
+    if purchase.customer_id is None:
+        return statements
+    customers = q(Customer._meta.db_table)
+    when, day = ops.adapt_datetimefield_value(purchase.purchased_at), timezone.localdate(purchase.purchased_at)
+    day = ops.adapt_datefield_value(day)
+    returned = ", ".join(f"{customers}.{q(Customer._meta.get_field(name).column)}" for name in SALE_FIELDS)
+    statements.append(
+        (
+            f"UPDATE {customers} SET cumulative_spend = cumulative_spend + %s, visit_count = visit_count + %s, "
+            "last_purchase_at = CASE WHEN last_purchase_at IS NULL OR last_purchase_at < %s "
+            "THEN %s ELSE last_purchase_at END, "
+            "member_since = CASE WHEN member_since IS NULL OR member_since > %s THEN %s ELSE member_since END "
+            f"FROM inserted WHERE {customers}.id = %s RETURNING {returned}",
+            [purchase.total, 0 if purchase.is_imported else 1, when, when, day, day, purchase.customer_id],
+        )
+    )
+    return statements
+
+
+def _read_totals(customer: Customer, row: tuple) -> None:
+    if connection.vendor != "postgresql":  # raw values need the fields' converters
+        customer.refresh_from_db(fields=[name.removesuffix("_id") for name in SALE_FIELDS])
+        return
+    for name, value in zip(SALE_FIELDS, row, strict=True):
         setattr(customer, name, value)
+
+
+def _reprice(purchase: Purchase, customer: Customer) -> None:
+    """The tier changed between the till's read and the sale (a card approved that
+    moment): the member discount of the tier the customer holds now."""
+    rate, discount = member_discount(customer, purchase.subtotal)
+    total = purchase.subtotal - discount
+    if total == purchase.total:
+        return
+    Purchase.objects.filter(pk=purchase.pk).update(discount_rate=rate, discount_amount=discount, total=total)
+    Customer.objects.filter(pk=customer.pk).update(cumulative_spend=F("cumulative_spend") + (total - purchase.total))
+    customer.cumulative_spend += total - purchase.total
+    purchase.discount_rate, purchase.discount_amount, purchase.total = rate, discount, total
 
 
 def adjust_cumulative_spend(customer: Customer, amount: Decimal) -> None:
@@ -307,7 +369,9 @@ def checkout(
     by the first click and gets the first click's sale back, never a duplicate report.
     """
     now = purchased_at or timezone.now()
-    reserved = "" if receipt_number.strip() else next_receipt_number(store, now)
+    reserved = "" if receipt_number.strip() else next_receipt_number(store, now, unless_recorded=idempotency_key)
+    if reserved is None:
+        return recorded_sale(idempotency_key), False
     sale = {
         "purchased_at": now,
         "store": store,
@@ -323,8 +387,7 @@ def checkout(
     try:
         with transaction.atomic():
             customer = capture_customer(store=store, clerk=clerk, **new_customer)
-            # Created in this transaction: no other can see the row, so it is not locked.
-            return record_purchase(customer=customer, locked=True, **sale)
+            return record_purchase(customer=customer, **sale)
     except DuplicateCustomer:
         # The other click of a double click may have committed meanwhile.
         existing = recorded_sale(idempotency_key)

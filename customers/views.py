@@ -97,7 +97,10 @@ def _sale_customer(request, store) -> tuple[Customer | None, str]:
         return customer, token
     customer_id = id_param(request.GET, "customer")
     if customer_id is not None:
-        return get_visible_or_404(Customer.objects, request.user, pk=customer_id), ""
+        customer = Customer.objects.visible_one_to(request.user).filter(pk=customer_id).first()
+        if customer is None:
+            raise Http404
+        return customer, ""
     return None, ""
 
 
@@ -128,14 +131,14 @@ def sale(request):
 
 def _record_sale(request, store, customer, form, lines, capture, serve_token):
     """The POST of the sale form: the receipt, or the form again with what to mend."""
-    form_valid = form.is_valid()
-    recorded = recorded_sale(form.cleaned_data.get("idempotency_key"))
-    if recorded is not None:
-        # The token was used: Back and submit again (even with the lines gone) records nothing.
-        messages.info(request, _("This sale was already recorded; here is its receipt."))
-        return redirect("customers:purchase", pk=recorded.pk)
-    if not (form_valid & lines.is_valid() & (capture.is_valid() if capture else True)):
+    if not (form.is_valid() & lines.is_valid() & (capture.is_valid() if capture else True)):
+        recorded = recorded_sale(form.cleaned_data.get("idempotency_key"))
+        if recorded is not None:
+            # The token was used: Back and submit again (even with the lines gone) records nothing.
+            messages.info(request, _("This sale was already recorded; here is its receipt."))
+            return redirect("customers:purchase", pk=recorded.pk)
         return _render_sale(request, store, customer, form, lines, capture, serve_token=serve_token)
+    # A valid form's token is checked by the sale itself (checkout): once, not twice.
     try:
         purchase, created = checkout(
             store=store,

@@ -8,12 +8,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import hooks
 from crm.access import audit
+from crm.db import insert_unless_conflict
 from customers.models import Customer, Tier
 from loyalty.models import (
     AWAITING_CARD,
@@ -74,19 +75,25 @@ def new_card_number(tier: str, store=None, on: dt.date | None = None) -> str:
     fmt = _card_format()
     parts = {"tier": tier, "year": (on or timezone.localdate()).year, "store": store.code if store else ""}
     prefix = fmt.format(seq=_Marker(), **parts)[:40]
-    CardSequence.objects.bulk_create([CardSequence(prefix=prefix)], ignore_conflicts=True)
-    sequence = CardSequence.objects.select_for_update().get(prefix=prefix)
-    while True:
-        sequence.last += 1
-        number = fmt.format(seq=sequence.last, **parts)
-        # Numbers brought in from the paper register may already use the format.
-        if not (
-            Customer.objects.filter(card_number=number).exists()
-            or MembershipCard.objects.filter(number=number).exists()
-        ):
-            break
-    sequence.save(update_fields=["last"])
-    return number
+    q = connection.ops.quote_name
+    table = q(CardSequence._meta.db_table)
+    taken = (
+        f"SELECT EXISTS (SELECT 1 FROM {q(Customer._meta.db_table)} WHERE card_number = %s) "
+        f"OR EXISTS (SELECT 1 FROM {q(MembershipCard._meta.db_table)} WHERE number = %s)"
+    )
+    with connection.cursor() as cursor:
+        while True:
+            # The prefix's row stays locked until the card's transaction ends.
+            cursor.execute(
+                f"INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
+                f"ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [prefix],
+            )
+            number = fmt.format(seq=cursor.fetchone()[0], **parts)
+            # Numbers brought in from the paper register may already use the format.
+            cursor.execute(taken, [number, number])
+            if not cursor.fetchone()[0]:
+                return number
 
 
 def _void_cards(customer: Customer, by, reason: str) -> list[str]:
@@ -129,8 +136,14 @@ def issue_points_card(customer: Customer, *, by, store=None) -> MembershipCard |
     if customer.card_number:
         return None
     number = new_card_number(Tier.C, store=store or customer.home_store)
-    card = MembershipCard.objects.create(customer=customer, number=number, tier=Tier.C, issued_by=_user(by))
-    Customer.objects.filter(pk=customer.pk).update(card_number=number, updated_at=timezone.now())
+    card = MembershipCard(customer=customer, number=number, tier=Tier.C, issued_by=_user(by))
+    customers = connection.ops.quote_name(Customer._meta.db_table)
+    on_file = (
+        f"UPDATE {customers} SET card_number = %s, updated_at = %s FROM inserted WHERE {customers}.id = %s",
+        [number, connection.ops.adapt_datetimefield_value(timezone.now()), customer.pk],
+    )
+    if not insert_unless_conflict(card, then=[on_file]):  # the card and its number on file: one statement
+        raise IntegrityError(f"card number {number} is taken")
     customer.card_number = number
     return card
 

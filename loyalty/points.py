@@ -159,11 +159,12 @@ def earn_for_purchase(purchase: Purchase) -> PointsEntry | None:
     )
 
 
-def earn_for_new_purchase(purchase: Purchase) -> PointsEntry | None:
+def earn_for_new_purchase(purchase: Purchase, also: list[tuple[str, list]] = ()) -> PointsEntry | None:
     """``earn_for_purchase`` for a purchase just recorded, whose transaction holds the
     customer's row lock: the ledger line is inserted unless its key exists (the balance
     after it read in the same statement), then the account moved, without a second lock
-    or a savepoint. A second call for the purchase returns the first line."""
+    or a savepoint. A second call for the purchase returns the first line. ``also``: more
+    statements written with the line (``crm.db.insert_unless_conflict``'s ``then``)."""
     if purchase.customer_id is None or purchase.is_imported:
         return None
     points = points_for_amount(purchase.total)
@@ -184,16 +185,16 @@ def earn_for_new_purchase(purchase: Purchase) -> PointsEntry | None:
         remaining=points,
         expires_on=timezone.localdate(when) + dt.timedelta(days=days) if points and days else None,
     )
-    if not insert_unless_conflict(entry):
-        return _existing(entry.idempotency_key)
     table = connection.ops.quote_name(PointsAccount._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (customer_id, balance, updated_at) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (customer_id) DO UPDATE SET balance = {table}.balance + EXCLUDED.balance, "
-            "updated_at = EXCLUDED.updated_at",
-            [purchase.customer_id, points, connection.ops.adapt_datetimefield_value(when)],
-        )
+    account = (
+        f"INSERT INTO {table} (customer_id, balance, updated_at) SELECT %s, %s, %s FROM inserted WHERE true "
+        f"ON CONFLICT (customer_id) DO UPDATE SET balance = {table}.balance + EXCLUDED.balance, "
+        "updated_at = EXCLUDED.updated_at",
+        [purchase.customer_id, points, connection.ops.adapt_datetimefield_value(when)],
+    )
+    # The ledger line and the account's move in one statement (the account only if the line is new).
+    if not insert_unless_conflict(entry, then=[account, *also]):
+        return _existing(entry.idempotency_key)
     del entry.balance_after  # computed by the database: read back only if asked for
     return entry
 

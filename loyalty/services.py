@@ -93,9 +93,12 @@ def on_purchase_recorded(purchase) -> None:
     transaction, customer row locked): earn points, then check the tier rules."""
     from django.utils import timezone
 
-    if purchase.customer.tier == "C":
-        issue_points_card(purchase.customer, by=purchase.clerk, store=purchase.store)
-    earn_for_new_purchase(purchase)
-    check_eligibility(
-        purchase.customer, timezone.localdate(purchase.purchased_at), by=purchase.clerk, purchase=purchase
-    )
+    from crm.db import insert_with_it
+
+    customer, on = purchase.customer, timezone.localdate(purchase.purchased_at)
+    if customer.tier == "C":
+        issue_points_card(customer, by=purchase.clerk, store=purchase.store)
+    # The tier evaluation is written in the points' statement: one read, one write.
+    evaluation = evaluate_tier(customer, on, purchase=purchase, record=False)
+    earn_for_new_purchase(purchase, also=[insert_with_it(evaluation)])
+    check_eligibility(customer, on, by=purchase.clerk, purchase=purchase, evaluation=evaluation)

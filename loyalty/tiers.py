@@ -126,13 +126,60 @@ def standings(customer: Customer, on: dt.date, version: RuleVersion | None = Non
     return result
 
 
-def evaluate_tier(customer: Customer, on: dt.date | None = None, *, purchase: Purchase | None = None):
+def _rules_and_standings(customer: Customer, on: dt.date) -> tuple[RuleVersion, dict[str, Standing]]:
+    """``current_rules()`` and ``standings()`` in one query on PostgreSQL (at every sale):
+    each rule of the latest version with its version and the customer's purchases that
+    count toward it."""
+    if connection.vendor != "postgresql":
+        version = current_rules()
+        return version, standings(customer, on, version)
+    q = connection.ops.quote_name
+    rule, ver, purchase = (q(m._meta.db_table) for m in (TierRule, RuleVersion, Purchase))
+    sql = f"""
+        SELECT r.id, r.tier, r.single_threshold, r.cumulative_threshold, r.window_days,
+               v.id, v.number, v.created_at, v.created_by_id, v.note, a.single, a.spent
+        FROM {rule} r JOIN {ver} v ON v.id = r.version_id
+        LEFT JOIN LATERAL (
+            SELECT MAX(p.total) AS single, SUM(p.total) AS spent FROM {purchase} p
+            WHERE p.customer_id = %s AND NOT p.is_imported AND p.purchased_at < %s
+              -- days of 24 hours: Asia/Shanghai keeps no summer time
+              AND (r.window_days IS NULL OR p.purchased_at >= %s - (r.window_days - 1) * INTERVAL '1 day')
+        ) a ON true
+        WHERE v.id = (SELECT id FROM {ver} ORDER BY number DESC LIMIT 1)
+        ORDER BY r.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [customer.pk, _day_start(on + dt.timedelta(days=1)), _day_start(on)])
+        rows = cursor.fetchall()
+    if not rows:  # a flushed database: the defaults, as current_rules() writes them
+        version = current_rules()
+        return version, standings(customer, on, version)
+    version_id, number, created_at, created_by_id, note = rows[0][5:10]
+    version = RuleVersion(id=version_id, number=number, created_at=created_at, created_by_id=created_by_id, note=note)
+    rules, found = [], {}
+    for rule_id, tier, single, cumulative, window, *_version, max_single, spent in rows:
+        rule = TierRule(
+            id=rule_id,
+            version=version,
+            tier=tier,
+            single_threshold=single,
+            cumulative_threshold=cumulative,
+            window_days=window,
+        )
+        rules.append(rule)
+        found[tier] = Standing(tier, rule, max_single or ZERO, (spent or ZERO) if window else customer.cumulative_spend)
+    version._prefetched_objects_cache = {"rules": rules}
+    return version, found
+
+
+def evaluate_tier(
+    customer: Customer, on: dt.date | None = None, *, purchase: Purchase | None = None, record: bool = True
+):
     """Which tier the rules make ``customer`` eligible for on ``on`` (never lower than the
     tier they hold). Records the evaluation with the rule version; returns it
-    (``.eligible_tier``, ``.rule_version``)."""
+    (``.eligible_tier``, ``.rule_version``). ``record=False`` (a purchase's, which the
+    caller writes with its points): the evaluation unsaved."""
     on = on or timezone.localdate()
-    version = current_rules()
-    found = standings(customer, on, version)
+    version, found = _rules_and_standings(customer, on)
     eligible = customer.tier
     for tier in UPGRADE_TIERS:
         if found[tier].met and tier_rank(tier) > tier_rank(eligible):
@@ -152,7 +199,10 @@ def evaluate_tier(customer: Customer, on: dt.date | None = None, *, purchase: Pu
             customer=customer, on=on, purchase=None, defaults=fields
         )
         return evaluation
-    return TierEvaluation.objects.create(customer=customer, on=on, purchase=purchase, **fields)
+    evaluation = TierEvaluation(customer=customer, on=on, purchase=purchase, **fields)
+    if record:
+        evaluation.save(force_insert=True)
+    return evaluation
 
 
 def next_tier_gap(customer: Customer, on: dt.date | None = None) -> dict | None:
@@ -199,22 +249,34 @@ def _tiers_at_or_above(tier: str) -> list[str]:
 
 
 def check_eligibility(
-    customer: Customer, on: dt.date | None = None, by=None, *, purchase: Purchase | None = None
+    customer: Customer,
+    on: dt.date | None = None,
+    by=None,
+    *,
+    purchase: Purchase | None = None,
+    evaluation: TierEvaluation | None = None,
 ) -> CardApplication | None:
     """Evaluate and, if the customer qualifies for a higher tier, make sure one card
     application is open for it. Returns the open application (new or existing) or None.
 
     Runs under the customer's row lock (taken here; the purchase already holds it), so
     two purchases at once open one application; a partial unique index backs that up.
+    ``evaluation``: the purchase's, already made (``evaluate_tier(record=False)``).
     """
     with transaction.atomic(savepoint=False):
         if purchase is None or purchase.customer is not customer:
             customer = Customer.objects.select_for_update().get(pk=customer.pk)
         # else: record_purchase holds the lock and has just written the totals.
-        evaluation = evaluate_tier(customer, on, purchase=purchase)
+        evaluation = evaluation or evaluate_tier(customer, on, purchase=purchase)
         eligible = evaluation.eligible_tier
         if tier_rank(eligible) <= tier_rank(customer.tier) and purchase is not None:
             return None  # the sale asks for nothing back: no look-up of the open application
+        if purchase is not None:
+            # A sale opens the application unless one is open (the partial unique index
+            # says so), without looking first: the look-up only when one is.
+            application = _open_for(customer, eligible, evaluation.rule_version, purchase, by)
+            if application is not None:
+                return application
         open_application = CardApplication.objects.open().filter(customer=customer).first()
         if tier_rank(eligible) <= tier_rank(customer.tier):
             return open_application
@@ -232,25 +294,36 @@ def check_eligibility(
             return open_application
         if purchase is None and _rejected_since_last_purchase(customer, eligible):
             return None
-        application = CardApplication(
-            customer=customer,
-            store=purchase.store if purchase is not None else customer.home_store,
-            from_tier=customer.tier,
-            target_tier=eligible,
-            rule_version=evaluation.rule_version,
-            purchase=purchase,
-            created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
-        )
-        if not insert_unless_conflict(application):
-            # The daily check (which takes no customer lock) opened one meanwhile.
-            return CardApplication.objects.open().filter(customer=customer).first()
-        _add_event(
-            application,
+        application = _open_for(customer, eligible, evaluation.rule_version, purchase, by)
+        # None: the daily check (which takes no customer lock) opened one meanwhile.
+        return application or CardApplication.objects.open().filter(customer=customer).first()
+
+
+def _open_for(customer: Customer, tier: str, version: RuleVersion, purchase: Purchase | None, by):
+    """A new application for ``tier`` with its "created" event, in one statement; None
+    if one is open already."""
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    application = CardApplication(
+        customer=customer,
+        store=purchase.store if purchase is not None else customer.home_store,
+        from_tier=customer.tier,
+        target_tier=tier,
+        rule_version=version,
+        purchase=purchase,
+        created_by=user,
+    )
+    q = connection.ops.quote_name
+    event = (
+        f"INSERT INTO {q(ApplicationEvent._meta.db_table)} (application_id, status, at, by_id, note) "
+        f"SELECT id, %s, %s, %s, %s FROM inserted",
+        [
             ApplicationStatus.CREATED,
-            by,
-            _("Opened automatically (rules v%(v)s)") % {"v": evaluation.rule_version.number},
-        )
-        return application
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+            user.pk if user else None,
+            (_("Opened automatically (rules v%(v)s)") % {"v": version.number})[:200],
+        ],
+    )
+    return application if insert_unless_conflict(application, then=[event]) else None
 
 
 def tier_check(day: dt.date) -> dict:

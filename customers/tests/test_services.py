@@ -95,3 +95,18 @@ def test_a_double_submit_arriving_at_once_records_one_sale(store_a, clerk_a):
     assert errors == []
     assert Purchase.objects.count() == 1 and Customer.objects.count() == 1
     assert sorted(created for _, created in results) == [False, False, True]
+
+
+def test_it_prices_a_sale_at_the_tier_held_when_it_is_recorded(customer_a, clerk_a):
+    """The till read the customer as C; a silver card was approved before the sale was saved."""
+    from customers.services import member_discount
+
+    before = Customer.objects.get(pk=customer_a.pk).cumulative_spend
+    Customer.objects.filter(pk=customer_a.pk).update(tier="B")
+    assert customer_a.tier == "C"
+    purchase, _ = record_purchase(store=customer_a.home_store, clerk=clerk_a, customer=customer_a, lines=SHIRT)
+    rate, discount = member_discount(Customer.objects.get(pk=customer_a.pk), Decimal("798.00"))
+    assert discount > 0, "the silver card has a member discount"
+    purchase.refresh_from_db()
+    assert (purchase.discount_rate, purchase.total) == (rate, Decimal("798.00") - discount)
+    assert Customer.objects.get(pk=customer_a.pk).cumulative_spend == before + purchase.total

@@ -4,12 +4,12 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from crm.access import audit
-from customers.models import Customer, Purchase
+from customers.models import Customer, Purchase, Tier
 from followups.models import CadenceRule, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
 
 ACTIVE = (TaskStatus.PENDING, TaskStatus.DONE)
@@ -31,19 +31,14 @@ def create_plan(purchase: Purchase) -> list[FollowUpTask]:
     customer = purchase.customer
     day = timezone.localdate(purchase.purchased_at)
     with transaction.atomic(savepoint=False):
-        FollowUpTask.objects.filter(
-            customer=customer,
-            kind=TaskKind.PLAN,
-            status=TaskStatus.PENDING,
-            due_date__gt=day,
-            purchase__purchased_at__lt=purchase.purchased_at,
-        ).update(status=TaskStatus.SUPERSEDED, superseded_by=purchase)
-        # A purchase is points growth: the customer is back on the full cadence.
-        CustomerCadence.objects.filter(customer=customer).update(quarterly_since=None)
-
-        busy = _call_days(customer, exclude_purchase=purchase)
+        if connection.vendor == "postgresql":
+            busy, rules = _supersede_and_read(purchase, day)
+        else:
+            _supersede(purchase, day)
+            busy = _call_days(customer, exclude_purchase=purchase)
+            rules = CadenceRule.objects.filter(tier=plan_tier(customer), is_active=True)
         tasks = []
-        for rule in CadenceRule.objects.filter(tier=plan_tier(customer), is_active=True).order_by("day_offset", "id"):
+        for rule in sorted(rules, key=lambda r: (r.day_offset, r.id)):
             due = day + dt.timedelta(days=rule.day_offset)
             if rule.channel != Channel.SMS:
                 due = _first_free_day(due, busy)
@@ -65,6 +60,72 @@ def create_plan(purchase: Purchase) -> list[FollowUpTask]:
             )
         FollowUpTask.objects.bulk_create(tasks, ignore_conflicts=True)
     return tasks
+
+
+def _supersede(purchase: Purchase, day: dt.date) -> None:
+    FollowUpTask.objects.filter(
+        customer=purchase.customer,
+        kind=TaskKind.PLAN,
+        status=TaskStatus.PENDING,
+        due_date__gt=day,
+        purchase__purchased_at__lt=purchase.purchased_at,
+    ).update(status=TaskStatus.SUPERSEDED, superseded_by=purchase)
+    # A purchase is points growth: the customer is back on the full cadence.
+    CustomerCadence.objects.filter(customer=purchase.customer).update(quarterly_since=None)
+
+
+def _supersede_and_read(purchase: Purchase, day: dt.date) -> tuple[set[dt.date], list[CadenceRule]]:
+    """``_supersede``, ``_call_days`` and the cadence rules of ``plan_tier`` in one
+    statement (PostgreSQL): the plan's one read at a sale."""
+    from loyalty.models import OPEN_STATUSES, CardApplication, tier_rank
+
+    q = connection.ops.quote_name
+    task, sale, cadence, rule, app = (
+        q(m._meta.db_table) for m in (FollowUpTask, Purchase, CustomerCadence, CadenceRule, CardApplication)
+    )
+    customer = purchase.customer
+    higher = [t for t in Tier.values if tier_rank(t) > tier_rank(customer.tier)]
+    sql = f"""
+        WITH superseded AS (
+            UPDATE {task} SET status = %(superseded)s, superseded_by_id = %(purchase)s WHERE id IN (
+                SELECT t.id FROM {task} t JOIN {sale} s ON s.id = t.purchase_id
+                WHERE t.customer_id = %(customer)s AND t.kind = %(plan)s AND t.status = %(pending)s
+                  AND t.due_date > %(day)s AND s.purchased_at < %(when)s)
+            RETURNING id
+        ), cadence AS (
+            UPDATE {cadence} SET quarterly_since = NULL WHERE customer_id = %(customer)s
+        ), plan AS (
+            SELECT COALESCE((SELECT target_tier FROM {app} WHERE customer_id = %(customer)s
+                AND status = ANY(%(open)s::text[]) AND target_tier = ANY(%(higher)s::text[]) LIMIT 1), %(tier)s) AS tier
+        )
+        SELECT NULL::date, r.id, r.tier, r.day_offset, r.channel, r.purpose, r.script, r.template_id, r.is_active
+        FROM {rule} r JOIN plan ON r.tier = plan.tier WHERE r.is_active
+        UNION ALL
+        SELECT t.due_date, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM {task} t
+        WHERE t.customer_id = %(customer)s AND t.status = ANY(%(active)s::text[]) AND t.channel <> %(sms)s
+          AND (t.purchase_id IS NULL OR t.purchase_id <> %(purchase)s)
+          AND t.id NOT IN (SELECT id FROM superseded)"""
+    params = {
+        "superseded": TaskStatus.SUPERSEDED,
+        "purchase": purchase.pk,
+        "customer": customer.pk,
+        "plan": TaskKind.PLAN,
+        "pending": TaskStatus.PENDING,
+        "day": day,
+        "when": purchase.purchased_at,
+        "open": [str(s) for s in OPEN_STATUSES],
+        "higher": [str(t) for t in higher],
+        "tier": customer.tier,
+        "active": [str(s) for s in ACTIVE],
+        "sms": Channel.SMS,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    busy = {row[0] for row in rows if row[1] is None}
+    fields = ("id", "tier", "day_offset", "channel", "purpose", "script", "template_id", "is_active")
+    rules = [CadenceRule(**dict(zip(fields, row[1:], strict=True))) for row in rows if row[1] is not None]
+    return busy, rules
 
 
 def plan_tier(customer: Customer) -> str:
