@@ -9,7 +9,8 @@ on where the first stopped and never writes a row twice.
 New customers are created in bulk: an import brings in tens of thousands at once, and
 their opening balance is a bookkeeping entry, not a sale, so ``purchase_recorded`` is not
 sent for it (no points earned, no follow-up planned, no card application opened). Rows of
-the purchase sheet are real past sales and go through ``record_purchase(is_imported=True)``.
+the purchase sheet are real past sales, written in bulk by ``history`` with what
+``record_purchase(is_imported=True)`` would write for each.
 """
 
 import datetime as dt
@@ -20,25 +21,24 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
-from customers.importing import bulk
+from customers.importing import bulk, history
 from customers.importing.context import WriteContext
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
 from customers.importing.signals import ImportedCustomer, customers_imported
 from customers.models import ZERO, Customer, Purchase, PurchaseLine, SourceChannel, Tier
 from customers.privacy import consent
-from customers.services import LineData, record_purchase, recorded_sale
+from customers.services import LineData
 
 log = logging.getLogger(__name__)
 
 CUSTOMER_BATCH = 2000
-PURCHASE_GROUPS = 200
+PURCHASE_GROUPS = 1000  # sales per batch (written in bulk: a handful of statements each)
 # Fixed, so the same file always yields the same purchase keys: re-importing it finds
 # the purchases already recorded and records nothing.
 KEY_NAMESPACE = uuid.UUID("6f1c2f4e-3b59-4a53-9d7e-2f0c7a1e5b10")
@@ -346,10 +346,8 @@ def _write_purchases(ctx: WriteContext, keys: list[str]) -> None:
                 .only("pk", "job_id", "group_key", "data")
             )
             customers = _customers_of(rows)
-            recorded = 0
-            for _key, group in groupby(rows, attrgetter("group_key")):
-                lines = list(group)
-                recorded += _record(ctx, lines, customers)
+            sales = [_sale(ctx, list(group), customers) for _key, group in groupby(rows, attrgetter("group_key"))]
+            recorded = history.write_sales(ctx.store, [s for s in sales if s is not None], _fail)
             _written(rows)
             ImportJob.objects.filter(pk=job.pk).update(
                 purchases_count=F("purchases_count") + recorded,
@@ -374,7 +372,9 @@ def _customers_of(rows: list[ImportRow]) -> dict[tuple[str, str], Customer]:
     return found
 
 
-def _record(ctx: WriteContext, rows: list[ImportRow], customers: dict) -> int:
+def _sale(ctx: WriteContext, rows: list[ImportRow], customers: dict) -> history.Sale | None:
+    """The sale of a group of purchase rows (one per line); None, and the rows failed,
+    when its customer is not on file."""
     first = rows[0].data
     customer = None
     if first.get("mobile"):
@@ -383,7 +383,7 @@ def _record(ctx: WriteContext, rows: list[ImportRow], customers: dict) -> int:
         customer = customers.get(("c", first["card_number"]))
     if customer is None:
         _fail(rows, _("Not imported: the customer of this purchase was not imported."))
-        return 0
+        return None
     clerk_name = first.get("clerk") or ""
     clerk = ctx.clerk(clerk_name)
     lines = [
@@ -401,38 +401,16 @@ def _record(ctx: WriteContext, rows: list[ImportRow], customers: dict) -> int:
     if clerk_name and clerk is None:
         served_by = _("served by")
         note = f"{note} · {served_by} {clerk_name}"[:200]
-    when = dt.datetime.fromisoformat(first["purchased_at"])
-    receipt = first.get("receipt_number") or ""
-    purchase = {
-        "store": ctx.store,
-        "clerk": clerk,
-        "customer": customer,
-        "lines": lines,
-        "idempotency_key": uuid.uuid5(KEY_NAMESPACE, f"{ctx.store.code}|{rows[0].group_key}"),
-        "purchased_at": when,
-        "is_imported": True,
-        "note": note,
-    }
-    if recorded_sale(purchase["idempotency_key"]) is not None:
-        return 0  # a re-import: recorded the first time, nothing to write
-    try:
-        if receipt:
-            _purchase, created = record_purchase(receipt_number=receipt, **purchase)
-        else:
-            try:
-                _purchase, created = record_purchase(receipt_number=ctx.receipt_number(when), **purchase)
-            except ValidationError as error:
-                if error.code != "duplicate_receipt":
-                    raise
-                # A till took that number meanwhile: let record_purchase find the next free one.
-                ctx.forget_receipts()
-                _purchase, created = record_purchase(receipt_number="", **purchase)
-            if not created:
-                ctx.unuse_receipt(when)
-    except ValidationError as error:
-        _fail(rows, _("Not imported: %(error)s") % {"error": "; ".join(error.messages)})
-        return 0
-    return 1 if created else 0
+    return history.Sale(
+        rows=rows,
+        customer=customer,
+        clerk=clerk,
+        key=uuid.uuid5(KEY_NAMESPACE, f"{ctx.store.code}|{rows[0].group_key}"),
+        when=dt.datetime.fromisoformat(first["purchased_at"]),
+        receipt=(first.get("receipt_number") or "").strip(),
+        lines=lines,
+        note=note,
+    )
 
 
 def _fail(rows: list[ImportRow], reason: str) -> None:
