@@ -10,6 +10,11 @@ Use a database of its own (the script refuses one that already has its stores' c
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kedang_sheets_bench
     .venv/bin/python manage.py migrate
     .venv/bin/python bench/spreadsheets_bench.py [--rows 100000] [--purchases 1000] [--read-only]
+    .venv/bin/python bench/spreadsheets_bench.py --history --rows 20000 --purchases 100000 --store HIST
+
+``--history`` times the purchase-history sheet (消费记录) alone: a workbook of ``--rows``
+customers and ``--purchases`` lines, the write of its purchases measured on its own
+(target: 100,000 lines ≤ 30 s).
 
 It first prints how long each reader (openpyxl's read-only mode, python-calamine, the
 one the import uses) takes to read the big file's rows; ``--read-only`` stops there.
@@ -104,6 +109,43 @@ def run_import(path: Path, store_code: str) -> dict:
     }
 
 
+def run_history(path: Path, store_code: str) -> dict:
+    """``run_import`` with the time of the purchase-history sheet's write on its own."""
+    _setup()
+    from customers.importing import writing
+
+    spent = {"seconds": 0.0}
+    write = writing._write_purchases
+
+    def timed(ctx, keys):
+        started = time.monotonic()
+        try:
+            return write(ctx, keys)
+        finally:
+            spent["seconds"] += time.monotonic() - started
+
+    writing._write_purchases = timed
+    result = run_import(path, store_code)
+    return {**result, "phase": f"history {path.name}", "history_write_seconds": round(spent["seconds"], 1)}
+
+
+def history(args) -> None:
+    """``--history``: a workbook of ``--rows`` customers and ``--purchases`` purchase lines;
+    prints the import and the purchase sheet's write time, extrapolated to 100,000 lines."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "history.xlsx")
+        rows, lines = str(args.rows), str(args.purchases)
+        _child("--phase", "generate", "--file", str(path), "--rows", rows, "--purchases", lines)
+        result = _child("--phase", "history", "--file", str(path), "--store", args.store)
+    print(json.dumps(result, ensure_ascii=False))
+    per_line = result["history_write_seconds"] / max(1, args.purchases)
+    print(
+        f"\npurchase-history sheet: {args.purchases:,} lines ({result['purchases']:,} sales) written in "
+        f"{result['history_write_seconds']} s "
+        f"({per_line * 1000:.2f} ms a line; 100,000 lines ≈ {per_line * 100_000:.0f} s, target ≤ 30)"
+    )
+
+
 def run_export(path: Path, store_code: str) -> dict:
     _setup()
     from crm.xlsx import Sheet, write_workbook
@@ -163,7 +205,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--purchases", type=int, default=1_000)
-    parser.add_argument("--phase", choices=["generate", "read", "import", "export"])
+    parser.add_argument("--phase", choices=["generate", "read", "import", "history", "export"])
+    parser.add_argument("--history", action="store_true", help="only the purchase-history sheet's write time")
     parser.add_argument("--reader", choices=["calamine", "openpyxl"], default="calamine")
     parser.add_argument("--read-only", action="store_true", help="only time the two readers on the big file")
     parser.add_argument("--file")
@@ -181,6 +224,12 @@ def main() -> None:
         return
     if args.phase == "import":
         print(json.dumps(run_import(Path(args.file), args.store)))
+        return
+    if args.phase == "history":
+        print(json.dumps(run_history(Path(args.file), args.store)))
+        return
+    if args.history:
+        history(args)
         return
     if args.phase == "export":
         print(json.dumps(run_export(Path(args.file), args.store)))

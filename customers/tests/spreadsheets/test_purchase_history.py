@@ -80,3 +80,29 @@ def test_it_records_the_history_as_record_purchase_would_and_a_reimport_writes_n
     again = run_import(workbook(tmp_path / "再次.xlsx", CUSTOMERS, purchases=HISTORY), store_a, manager_a)
     assert again.status == "done" and again.purchases_count == 0
     assert state() == before
+
+
+def test_a_receipt_number_the_store_holds_fails_its_sale_only_and_numbers_follow_the_tills(
+    tmp_path, run_import, store_a, manager_a, customer_a, clerk_a
+):
+    from customers.importing.models import ImportRow
+
+    till, _ = record_purchase(
+        store=store_a, clerk=clerk_a, customer=customer_a, lines=[LineData(item="袜子", unit_price=Decimal("20"))]
+    )
+    history = [
+        ["13900000001", "2025-05-01 14:00", "衬衫", 1, "399.00", "", till.receipt_number],  # taken at the till
+        ["13900000001", "2025-05-02 14:00", "领带", 1, "199.00", "", ""],
+        ["13900000002", "2025-05-02 15:00", "领带", 1, "299.00", "", ""],
+    ]
+    headers = ["电话", "时间", "商品", "数量", "单价", "导购", "小票号"]
+    path = workbook(tmp_path / "顾客.xlsx", CUSTOMERS, purchases=history, purchase_headers=headers)
+    job = run_import(path, store_a, manager_a)
+    assert job.purchases_count == 2
+    failed = ImportRow.objects.get(job=job, sheet="purchases", status="failed")
+    assert till.receipt_number in failed.reason
+    numbers = sorted(
+        Purchase.objects.filter(purchased_at__date=dt.date(2025, 5, 2)).values_list("receipt_number", flat=True)
+    )
+    assert numbers == [f"{store_a.code}-20250502-0001", f"{store_a.code}-20250502-0002"]
+    assert ReceiptCounter.objects.get(store=store_a, day=dt.date(2025, 5, 2)).last == 2
