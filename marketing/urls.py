@@ -28,4 +28,5 @@ urlpatterns = [
     path("events/<int:pk>/invite/", views_events.event_invite, name="event_invite"),
     path("events/<int:pk>/check-in/", views_events.event_check_in, name="event_check_in"),
     path("events/<int:pk>/invitations/<int:invitation>/", views_events.invitation_answer, name="invitation_answer"),
+    path("events/check-in/<int:invitation>/", views_events.till_check_in, name="till_check_in"),
 ]
