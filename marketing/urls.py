@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketing import views, views_events
+from marketing import views, views_events, views_gifts
 
 app_name = "marketing"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/reject/", views.campaign_decline, {"how": "reject"}, name="campaign_reject"),
     path("<int:pk>/send-back/", views.campaign_decline, {"how": "send_back"}, name="campaign_send_back"),
     path("<int:pk>/results.xlsx", views.campaign_export, name="campaign_export"),
+    path("holiday-gifts/", views_gifts.holiday_gifts, name="holiday_gifts"),
+    path("holiday-gifts.xlsx", views_gifts.holiday_gifts_export, name="holiday_gifts_export"),
     path("events/", views_events.event_list, name="events"),
     path("events/new/", views_events.event_edit, name="event_create"),
     path("events/<int:pk>/", views_events.event_detail, name="event"),

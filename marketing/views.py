@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from crm.access import get_visible_or_404, require_profile, staff_required
 from crm.models import Role
 from crm.xlsx import xlsx_response
-from marketing import campaigns, results, segments, texts
+from marketing import benefits, campaigns, results, segments, texts
 from marketing.exporting import HEADERS, result_rows
 from marketing.forms import CampaignForm, PreviewForm, ReasonForm, SegmentForm
 from marketing.models import Campaign, Segment
@@ -121,6 +121,7 @@ def campaign_detail(request, pk: int):
         "events": campaign.events.select_related("actor__staff"),
         "summary": results.summary(campaign) if campaign.approved_at else None,
         "reason_form": ReasonForm(),
+        "first": benefits.tier_labels(benefits.priority_tiers(campaign.notice)),
     }
     return render(request, "marketing/campaign.html", context)
 
