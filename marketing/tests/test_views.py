@@ -259,3 +259,32 @@ def test_send_at_is_shown_in_store_time(client_for, manager_a, make_campaign):
     campaign = make_campaign(send_at=SEND_AT + dt.timedelta(hours=1))
     page = client_for(manager_a).get(reverse("marketing:campaign", args=[campaign.pk])).content.decode()
     assert "2026-11-03 11:00" in page
+
+
+def test_the_campaign_segment_and_event_pages_cost_the_same_for_3_or_40_customers(
+    client_for, head_office, make_campaign, segment_a, store_a, django_assert_max_num_queries
+):
+    from marketing import campaigns
+    from marketing.models import MemberEvent
+
+    event = MemberEvent.objects.create(name="会员日", kind="member_day", store=store_a, starts_at=SEND_AT, capacity=50)
+    client = client_for(head_office)
+    pages = [reverse("marketing:segment", args=[segment_a.pk]), reverse("marketing:events"), event.get_absolute_url()]
+
+    def counts(campaign) -> list[int]:
+        found = []
+        for url in [campaign.get_absolute_url(), *pages]:
+            with django_assert_max_num_queries(30) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    for _i in range(3):
+        CustomerFactory(home_store=store_a)
+    few = counts(campaigns.approve(make_campaign(created_by=head_office), by=head_office))
+    for _i in range(37):
+        CustomerFactory(home_store=store_a)
+    for i in range(5):
+        MemberEvent.objects.create(name=f"活动{i}", kind="talk", store=store_a, starts_at=SEND_AT, capacity=5)
+    many = counts(campaigns.approve(make_campaign(name="更多", created_by=head_office), by=head_office))
+    assert many == few, (few, many)
