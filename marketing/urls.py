@@ -10,6 +10,7 @@ urlpatterns = [
     path("segments/count/", views.segment_count, name="segment_count"),
     path("segments/<int:pk>/", views.segment_detail, name="segment"),
     path("segments/<int:pk>/edit/", views.segment_edit, name="segment_edit"),
+    path("segments/<int:pk>/customers.xlsx", views.segment_export, name="segment_export"),
     path("", views.campaign_list, name="campaigns"),
     path("new/", views.campaign_create, name="campaign_create"),
     path("preview/", views.campaign_preview, name="campaign_preview"),
