@@ -54,6 +54,17 @@ def member_discount(customer: Customer | None, subtotal: Decimal) -> tuple[Decim
     return rate, money(subtotal * rate)
 
 
+def voucher_discount(customer: Customer | None, store: Store, code: str, amount: Decimal, day: dt.date) -> Decimal:
+    """What the voucher ``code`` takes off ``amount`` (the ``voucher_discount`` hook's answer);
+    ValidationError (code ``"voucher"``) with the clerk's message when it cannot be used."""
+    if customer is None or customer.pk is None:
+        raise ValidationError(_("Open the customer's file first: a voucher is used on its holder's sale."), "voucher")
+    off = hooks.first("voucher_discount", customer, store, code, amount, day, default=None)
+    if off is None:
+        raise ValidationError(_("Vouchers are not used in this installation."), "voucher")
+    return off
+
+
 @dataclass(frozen=True)
 class SaleQuote:
     """What the till shows before saving: the same sums ``record_purchase`` will write."""
@@ -64,18 +75,28 @@ class SaleQuote:
     total: Decimal
     lines: int
     preview: dict  # from the ``sale_preview`` hook: points earned, the next card after the sale
+    voucher: Decimal = ZERO  # what the voucher typed takes off
+    voucher_error: str = ""  # why the voucher typed cannot be used
 
 
-def quote_sale(customer: Customer | None, lines: list[LineData]) -> SaleQuote:
+def quote_sale(
+    customer: Customer | None, lines: list[LineData], *, store: Store | None = None, voucher_code: str = ""
+) -> SaleQuote:
     """Read-only: the totals of a sale not yet recorded, for the live total at the till.
 
     ``customer`` may be unsaved (a new customer captured with the sale).
     """
     subtotal = sum((line.total for line in lines), ZERO)
     rate, discount = member_discount(customer, subtotal)
-    total = subtotal - discount
+    total, voucher, refused = subtotal - discount, ZERO, ""
+    if voucher_code and lines:
+        try:
+            voucher = voucher_discount(customer, store, voucher_code, total, timezone.localdate())
+        except ValidationError as exc:
+            refused = " ".join(exc.messages)
+    total -= voucher
     preview = hooks.first("sale_preview", customer, total, default=None) if customer is not None else None
-    return SaleQuote(subtotal, rate, discount, total, len(lines), preview or {})
+    return SaleQuote(subtotal, rate, discount, total, len(lines), preview or {}, voucher, refused)
 
 
 def find_by_mobile(mobile: str) -> Customer | None:
@@ -190,6 +211,7 @@ def record_purchase(
     is_imported: bool = False,
     note: str = "",
     reserved_number: str = "",
+    voucher_code: str = "",
 ) -> tuple[Purchase, bool]:
     """Record a sale with its lines and update the customer's totals, atomically.
 
@@ -197,7 +219,9 @@ def record_purchase(
     submit, a retried request) returns the first purchase with created=False: the
     purchase's INSERT skips a row whose key exists, and the first one is returned.
     ``reserved_number`` is a generated receipt number the caller took before opening
-    its transaction (see ``next_receipt_number``).
+    its transaction (see ``next_receipt_number``). ``voucher_code``: a voucher of the
+    customer's, taken off after the member discount and redeemed with the sale (refused:
+    ValidationError with code ``"voucher"``, nothing recorded).
     """
     if not lines:
         raise ValidationError(_("A purchase needs at least one line."))
@@ -206,10 +230,16 @@ def record_purchase(
     typed = receipt_number.strip()
     if not typed and not reserved_number and not connection.in_atomic_block:
         reserved_number = next_receipt_number(store, when)
-    with transaction.atomic(savepoint=False):  # nothing is caught inside: no savepoint
-        subtotal = sum((line.total for line in lines), ZERO)
-        # Priced at the tier read before the sale; checked against the locked row below.
-        rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
+    subtotal = sum((line.total for line in lines), ZERO)
+    # Priced at the tier read before the sale; checked against the locked row below.
+    rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
+    voucher = (
+        voucher_discount(customer, store, voucher_code, subtotal - discount, timezone.localdate(when))
+        if voucher_code
+        else ZERO
+    )
+    # Nothing raises inside without a voucher (a refused voucher rolls back to its savepoint).
+    with transaction.atomic(savepoint=bool(voucher_code)):
         purchase = Purchase(
             store=store,
             customer=customer,
@@ -218,7 +248,8 @@ def record_purchase(
             subtotal=subtotal,
             discount_rate=rate,
             discount_amount=discount,
-            total=subtotal - discount,
+            voucher_discount=voucher,
+            total=subtotal - discount - voucher,
             is_imported=is_imported,
             idempotency_key=key,
             note=note,
@@ -236,6 +267,8 @@ def record_purchase(
                 return existing, False
         else:
             tried, purchase = purchase.receipt_number, None  # nothing written: refused below, outside the block
+        if purchase is not None and voucher_code:
+            hooks.first("redeem_voucher", purchase, voucher_code, voucher)
         if purchase is not None and customer is not None:
             priced_at = customer.tier
             _read_totals(customer, written[0])
@@ -324,7 +357,7 @@ def _reprice(purchase: Purchase, customer: Customer) -> None:
     """The tier changed between the till's read and the sale (a card approved that
     moment): the member discount of the tier the customer holds now."""
     rate, discount = member_discount(customer, purchase.subtotal)
-    total = purchase.subtotal - discount
+    total = max(ZERO, purchase.subtotal - discount - purchase.voucher_discount)
     if total == purchase.total:
         return
     Purchase.objects.filter(pk=purchase.pk).update(discount_rate=rate, discount_amount=discount, total=total)
@@ -361,6 +394,7 @@ def checkout(
     receipt_number: str = "",
     note: str = "",
     purchased_at: dt.datetime | None = None,
+    voucher_code: str = "",
 ) -> tuple[Purchase, bool]:
     """The till's one write: capture the new customer (if any) and record the sale together.
 
@@ -381,6 +415,7 @@ def checkout(
         "idempotency_key": idempotency_key,
         "note": note,
         "reserved_number": reserved,
+        "voucher_code": voucher_code,
     }
     if new_customer is None:
         return record_purchase(customer=customer, **sale)
