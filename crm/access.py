@@ -71,7 +71,14 @@ def get_visible_or_404(queryset, user, **lookup):
 
 
 def audit(actor, action: str, obj=None, store=None, **detail) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = audit_event(actor, action, obj, store, **detail)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(actor, action: str, obj=None, store=None, **detail) -> AuditEvent:
+    """``audit``'s event, unsaved (for a caller that writes it with another row)."""
+    return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         store=store,
         action=action,

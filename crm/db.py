@@ -57,17 +57,18 @@ def insert_unless_conflict(obj, *, then: list[tuple[str, list]] = (), returning:
     return True
 
 
-def insert_with_it(obj) -> tuple[str, list]:
+def insert_with_it(obj, link: dict[str, str] | None = None) -> tuple[str, list]:
     """``obj``'s INSERT as a ``then`` statement of ``insert_unless_conflict``: written in
-    the same statement, only if that row is (``obj.pk`` stays unknown)."""
+    the same statement, only if that row is (``obj.pk`` stays unknown). ``link``: fields
+    (by attname) whose value is an SQL expression over the row written, such as
+    ``{"customer_id": "id"}``."""
+    link = link or {}
     model = type(obj)
     connection = connections[router.db_for_write(model, instance=obj)]
     fields = [f for f in model._meta.local_concrete_fields if not (f.primary_key and getattr(obj, f.attname) is None)]
     fields = [f for f in fields if not getattr(f, "generated", False)]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    placeholders = ", ".join(["%s"] * len(fields))
-    return (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) SELECT {placeholders} FROM inserted",
-        values,
-    )
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields if f.attname not in link]
+    selected = ", ".join(link.get(f.attname, "%s") for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) SELECT {selected} FROM inserted", values

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm import hooks
-from crm.access import audit
-from crm.db import insert_unless_conflict
+from crm.access import audit, audit_event
+from crm.db import insert_unless_conflict, insert_with_it
 from crm.models import Store
 from customers.models import ZERO, Customer, CustomerStoreShare, Purchase, PurchaseLine, ReceiptCounter
 from customers.privacy import consent
@@ -132,10 +132,13 @@ def capture_customer(*, store: Store, clerk, name: str, mobile: str, data_consen
         customer.set_id_number(id_number)
     # Inside the till's transaction without a savepoint: a taken mobile (also by another
     # clerk's capture that moment) makes the INSERT write nothing, not fail.
+    # The consent records and the audit event are written in the customer's statement.
+    records = consent.captured_records(customer, by=clerk, store=store, save=False)
+    event = audit_event(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
+    then = [insert_with_it(record, link={"customer_id": "id"}) for record in records]
+    then.append(insert_with_it(event, link={"object_id": "CAST(id AS VARCHAR(40))"}))
     with transaction.atomic(savepoint=False):
-        if written := insert_unless_conflict(customer):
-            consent.captured_records(customer, by=clerk, store=store)
-            audit(clerk, "customer.captured", customer, store=store, marketing_consent=customer.marketing_consent)
+        if written := insert_unless_conflict(customer, then=then):
             customer_captured.send(sender=Customer, customer=customer, by=clerk)
     if not written:  # raised outside the block, which wrote nothing: the caller's transaction stays usable
         existing = find_by_mobile(mobile)

@@ -94,11 +94,13 @@ def history(customer: Customer):
     return customer.consents.select_related("by__staff", "notice", "store").order_by("-at", "-id")
 
 
-def captured_records(customer: Customer, *, by, store) -> list[ConsentRecord]:
-    """The records of a customer captured with consent (at the till or on the form)."""
+def captured_records(customer: Customer, *, by, store, save: bool = True) -> list[ConsentRecord]:
+    """The records of a customer captured with consent (at the till or on the form);
+    ``save=False``: unsaved, for a caller that writes them with the customer."""
     notice, at = PrivacyNotice.current(), customer.data_consent_at
     kinds = [ConsentKind.DATA] + ([ConsentKind.MARKETING] if customer.marketing_consent else [])
-    return ConsentRecord.objects.bulk_create(
+    write = ConsentRecord.objects.bulk_create if save else list
+    return write(
         ConsentRecord(
             customer=customer, kind=kind, granted=True, at=at, by=_person(by), store=store,
             method=ConsentMethod.CAPTURE, notice=notice,
