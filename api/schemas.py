@@ -104,6 +104,7 @@ class SaleIn(Schema):
     card_number: text(32) = ""
     serve_token: text(500) = Field("", description="From members/serve-code/verify, for another store's customer.")
     note: text(200) = ""
+    voucher_code: text(20) = Field("", description="A voucher of the member's, taken off after the member discount.")
     lines: list[LineIn] = Field(min_length=1, max_length=50)
 
     @field_validator("purchased_at")
@@ -139,6 +140,7 @@ class SaleOut(Schema):
     subtotal: Decimal
     discount_rate: Decimal
     discount_amount: Decimal
+    voucher_discount: Decimal
     total: Decimal
     points_earned: int
     points_balance: int | None

@@ -261,6 +261,7 @@ def record_sale(
     card_number: str = "",
     serve_token: str = "",
     note: str = "",
+    voucher_code: str = "",
 ) -> SaleResult:
     """Record a POS sale once per (store, receipt number); an unknown member is an
     anonymous sale (it counts against the store's data-capture rate, as at the till)."""
@@ -280,9 +281,11 @@ def record_sale(
             receipt_number=receipt_number,
             note=note,
             purchased_at=when,
+            voucher_code=voucher_code,
         )
     except ValidationError as error:
-        code = "duplicate_receipt" if getattr(error, "code", "") == "duplicate_receipt" else "invalid"
+        code = getattr(error, "code", "")
+        code = code if code in ("duplicate_receipt", "voucher") else "invalid"
         raise ApiRefusal(409 if code == "duplicate_receipt" else 400, " ".join(error.messages), code) from None
     if created:
         audit(None, "api.sale_recorded", purchase, store=store, api_key=key.name, receipt=purchase.receipt_number)

@@ -145,6 +145,7 @@ def record_sale(request, body: schemas.SaleIn):
         card_number=body.card_number,
         serve_token=body.serve_token,
         note=body.note,
+        voucher_code=body.voucher_code,
     )
     return Status(201 if result.created else 200, _sale(result))
 
@@ -205,6 +206,7 @@ def _sale(result: services.SaleResult) -> dict:
         "subtotal": purchase.subtotal,
         "discount_rate": purchase.discount_rate,
         "discount_amount": purchase.discount_amount,
+        "voucher_discount": purchase.voucher_discount,
         "total": purchase.total,
         "points_earned": result.points_earned,
         "points_balance": result.points_balance,

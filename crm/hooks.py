@@ -212,6 +212,23 @@ def sale_preview(customer, total) -> dict | None:
 
 
 @declare
+def voucher_discount(customer, store, code, amount, day):
+    """Read-only: what the voucher ``code`` takes off ``amount`` (the sale after the member
+    discount) for ``customer`` in ``store`` on ``day``, as a ``Decimal``. Raises
+    ``ValidationError`` (code ``"voucher"``) with the clerk's message when it cannot be
+    used: expired, used, another customer's, below its minimum spend. First answer wins;
+    None when no app keeps vouchers."""
+
+
+@declare
+def redeem_voucher(purchase, code, discount) -> bool:
+    """Inside the sale's transaction, after ``voucher_discount`` priced it: mark the voucher
+    ``code`` used by ``purchase`` with ``discount``. Of two sales redeeming one voucher at
+    once exactly one wins; the loser raises ``ValidationError`` (code ``"voucher"``) and its
+    sale is not recorded. First answer wins."""
+
+
+@declare
 def card_application_moved(application, status, by) -> None:
     """A card application moved to ``status`` (loyalty's register step), inside that step's
     transaction. Followups makes the next call the card pick-up call on approval, and on

@@ -90,6 +90,13 @@ class SaleForm(forms.Form):
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    voucher_code = forms.CharField(
+        label=_("Voucher code"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_("Optional: the code of one of the customer's vouchers."),
+    )
 
 
 class LineForm(forms.Form):

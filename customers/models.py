@@ -342,6 +342,8 @@ class Purchase(models.Model):
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
     discount_rate = models.DecimalField(_("discount rate"), max_digits=5, decimal_places=4, default=Decimal("0"))
     discount_amount = models.DecimalField(_("discount"), max_digits=14, decimal_places=2, default=ZERO)
+    # What a voucher took off after the member discount (loyalty keeps the voucher itself).
+    voucher_discount = models.DecimalField(_("voucher"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
     is_imported = models.BooleanField(
         _("imported opening balance"), default=False, help_text=_("Brought in from a store's spreadsheet.")

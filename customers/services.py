@@ -53,6 +53,17 @@ def member_discount(customer: Customer | None, subtotal: Decimal) -> tuple[Decim
     return rate, money(subtotal * rate)
 
 
+def voucher_discount(customer: Customer | None, store: Store, code: str, amount: Decimal, day: dt.date) -> Decimal:
+    """What the voucher ``code`` takes off ``amount`` (the ``voucher_discount`` hook's answer);
+    ValidationError (code ``"voucher"``) with the clerk's message when it cannot be used."""
+    if customer is None or customer.pk is None:
+        raise ValidationError(_("Open the customer's file first: a voucher is used on its holder's sale."), "voucher")
+    off = hooks.first("voucher_discount", customer, store, code, amount, day, default=None)
+    if off is None:
+        raise ValidationError(_("Vouchers are not used in this installation."), "voucher")
+    return off
+
+
 @dataclass(frozen=True)
 class SaleQuote:
     """What the till shows before saving: the same sums ``record_purchase`` will write."""
@@ -63,18 +74,28 @@ class SaleQuote:
     total: Decimal
     lines: int
     preview: dict  # from the ``sale_preview`` hook: points earned, the next card after the sale
+    voucher: Decimal = ZERO  # what the voucher typed takes off
+    voucher_error: str = ""  # why the voucher typed cannot be used
 
 
-def quote_sale(customer: Customer | None, lines: list[LineData]) -> SaleQuote:
+def quote_sale(
+    customer: Customer | None, lines: list[LineData], *, store: Store | None = None, voucher_code: str = ""
+) -> SaleQuote:
     """Read-only: the totals of a sale not yet recorded, for the live total at the till.
 
     ``customer`` may be unsaved (a new customer captured with the sale).
     """
     subtotal = sum((line.total for line in lines), ZERO)
     rate, discount = member_discount(customer, subtotal)
-    total = subtotal - discount
+    total, voucher, refused = subtotal - discount, ZERO, ""
+    if voucher_code and lines:
+        try:
+            voucher = voucher_discount(customer, store, voucher_code, total, timezone.localdate())
+        except ValidationError as exc:
+            refused = " ".join(exc.messages)
+    total -= voucher
     preview = hooks.first("sale_preview", customer, total, default=None) if customer is not None else None
-    return SaleQuote(subtotal, rate, discount, total, len(lines), preview or {})
+    return SaleQuote(subtotal, rate, discount, total, len(lines), preview or {}, voucher, refused)
 
 
 def find_by_mobile(mobile: str) -> Customer | None:
@@ -178,6 +199,7 @@ def record_purchase(
     note: str = "",
     reserved_number: str = "",
     locked: bool = False,
+    voucher_code: str = "",
 ) -> tuple[Purchase, bool]:
     """Record a sale with its lines and update the customer's totals, atomically.
 
@@ -186,7 +208,9 @@ def record_purchase(
     purchase's INSERT skips a row whose key exists, and the first one is returned.
     ``reserved_number`` is a generated receipt number the caller took before opening
     its transaction (see ``next_receipt_number``); ``locked``: the caller holds the
-    customer's row lock or created the customer in this transaction.
+    customer's row lock or created the customer in this transaction. ``voucher_code``: a
+    voucher of the customer's, taken off after the member discount and redeemed with the
+    sale (refused: ValidationError with code ``"voucher"``, nothing recorded).
     """
     if not lines:
         raise ValidationError(_("A purchase needs at least one line."))
@@ -202,6 +226,11 @@ def record_purchase(
             customer = Customer.objects.select_for_update().get(pk=customer.pk)
         subtotal = sum((line.total for line in lines), ZERO)
         rate, discount = member_discount(customer, subtotal) if not is_imported else (Decimal(0), ZERO)
+        voucher = (
+            voucher_discount(customer, store, voucher_code, subtotal - discount, timezone.localdate(when))
+            if voucher_code
+            else ZERO
+        )
         purchase = Purchase(
             store=store,
             customer=customer,
@@ -210,7 +239,8 @@ def record_purchase(
             subtotal=subtotal,
             discount_rate=rate,
             discount_amount=discount,
-            total=subtotal - discount,
+            voucher_discount=voucher,
+            total=subtotal - discount - voucher,
             is_imported=is_imported,
             idempotency_key=key,
             note=note,
@@ -231,6 +261,8 @@ def record_purchase(
                 % {"receipt": purchase.receipt_number},
                 code="duplicate_receipt",
             )
+        if voucher_code:
+            hooks.first("redeem_voucher", purchase, voucher_code, voucher)
         PurchaseLine.objects.bulk_create(
             PurchaseLine(
                 purchase=purchase,
@@ -299,6 +331,7 @@ def checkout(
     receipt_number: str = "",
     note: str = "",
     purchased_at: dt.datetime | None = None,
+    voucher_code: str = "",
 ) -> tuple[Purchase, bool]:
     """The till's one write: capture the new customer (if any) and record the sale together.
 
@@ -317,6 +350,7 @@ def checkout(
         "idempotency_key": idempotency_key,
         "note": note,
         "reserved_number": reserved,
+        "voucher_code": voucher_code,
     }
     if new_customer is None:
         return record_purchase(customer=customer, **sale)

@@ -146,11 +146,12 @@ def _record_sale(request, store, customer, form, lines, capture, serve_token):
             receipt_number=form.cleaned_data["receipt_number"],
             idempotency_key=form.cleaned_data["idempotency_key"],
             note=form.cleaned_data["note"],
+            voucher_code=form.cleaned_data["voucher_code"],
         )
     except DuplicateCustomer as exc:
         return _duplicate_mobile(request, store, exc.customer, form, lines, capture)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        form.add_error("voucher_code" if exc.code == "voucher" else None, exc)
         return _render_sale(request, store, customer, form, lines, capture, serve_token=serve_token)
     if not created:
         messages.info(request, _("This sale was already recorded; here is its receipt."))
@@ -230,12 +231,15 @@ def _sale_url(customer, is_new, serve_token="", token=None, name="customers:sale
 @require_POST
 def sale_quote(request):
     """The live total (htmx): the lines typed so far, priced as the sale would be."""
-    customer, _serve = _sale_customer(request, _till_store(request))
+    store = _till_store(request)
+    customer, _serve = _sale_customer(request, store)
     if customer is None and flag_param(request.GET, "new") is True:
         customer = Customer(tier=Tier.C)  # a new customer's first sale, not saved
     lines = LineFormSet(request.POST, prefix="lines")
     typed = [LineData(**f.cleaned_data) for f in lines.forms if f.is_valid() and f.cleaned_data]
-    return render(request, "customers/_sale_quote.html", {"quote": quote_sale(customer, typed), "customer": customer})
+    code = text_param(request.POST, "voucher_code")
+    quote = quote_sale(customer, typed, store=store, voucher_code=code)
+    return render(request, "customers/_sale_quote.html", {"quote": quote, "customer": customer})
 
 
 @staff_required()

@@ -21,8 +21,8 @@ from crm.xlsx import xlsx_response
 from customers.exporting import customer_rows, export_headers
 from customers.forms import CustomerFilterForm
 from customers.importing import services
-from customers.importing.models import ImportJob
-from customers.importing.report import write_template
+from customers.importing.models import ImportJob, ImportStatus
+from customers.importing.report import rows_left_out, write_template
 from customers.models import Customer
 
 EXPORT_FILTERS = ("q", "store", "tier", "last_from", "last_to")
@@ -88,19 +88,25 @@ def _job(request, pk: int) -> ImportJob:
     return get_visible_or_404(ImportJob.objects.select_related("store", "created_by"), request.user, pk=pk)
 
 
+def _status(job: ImportJob) -> dict:
+    """What the status part shows: the job, and the rows it leaves out with their reasons
+    (listed as soon as the check is done, so the manager reads them before confirming)."""
+    checked = job.status in (ImportStatus.CHECKED, ImportStatus.IMPORTING, ImportStatus.DONE)
+    left_out = rows_left_out(job) if checked and job.not_imported_rows else []
+    return {"job": job, "can_cancel": services.can_cancel(job), "left_out": left_out}
+
+
 @require_GET
 @export_required
 def import_detail(request, pk: int):
-    job = _job(request, pk)
-    return render(request, "spreadsheets/import_detail.html", {"job": job, "can_cancel": services.can_cancel(job)})
+    return render(request, "spreadsheets/import_detail.html", _status(_job(request, pk)))
 
 
 @require_GET
 @export_required
 def import_status(request, pk: int):
     """The part of the page that htmx polls while the job runs."""
-    job = _job(request, pk)
-    return render(request, "spreadsheets/_import_status.html", {"job": job, "can_cancel": services.can_cancel(job)})
+    return render(request, "spreadsheets/_import_status.html", _status(_job(request, pk)))
 
 
 @require_POST

@@ -19,6 +19,7 @@ from loyalty.models import (
     MembershipCard,
     PointsEntry,
 )
+from loyalty.voucher_models import Voucher
 
 
 def _visible(request, customer) -> bool:
@@ -68,8 +69,9 @@ def till_panel(request, customer):
     return "loyalty/panels/till.html", context
 
 
-def vouchers_panel(request, customer):
-    """The customer's vouchers that are valid today, on the profile and at the till."""
+def vouchers_panel(request, customer, *, at_till: bool = False):
+    """The customer's vouchers that are valid today, on the profile and at the till (where
+    each has a button that puts its code into the sale)."""
     from loyalty import vouchers
 
     profile = staff_profile(request.user)
@@ -80,7 +82,12 @@ def vouchers_panel(request, customer):
     can_issue = profile.role in (Role.MANAGER, Role.HEAD_OFFICE)
     if not usable and not can_issue:
         return None
-    return "loyalty/panels/vouchers.html", {"customer": customer, "vouchers": usable, "can_issue": can_issue}
+    context = {"customer": customer, "vouchers": usable, "can_issue": can_issue, "at_till": at_till}
+    return "loyalty/panels/vouchers.html", context
+
+
+def till_vouchers_panel(request, customer):
+    return vouchers_panel(request, customer, at_till=True)
 
 
 def receipt_panel(request, purchase):
@@ -96,6 +103,7 @@ def receipt_panel(request, purchase):
         "balance": services.points_balance(customer),
         "application": application,
         "needs_form": application is not None and application.status == ApplicationStatus.CREATED,
+        "voucher": Voucher.objects.filter(purchase=purchase).select_related("type").first(),
     }
     return "loyalty/panels/receipt.html", context
 

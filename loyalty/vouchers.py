@@ -13,6 +13,7 @@ import datetime as dt
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -160,6 +161,33 @@ def redeem(voucher: Voucher, purchase: Purchase, *, subtotal: Decimal) -> Decima
         raise VoucherRefused(_("This voucher has already been used."))
     voucher.refresh_from_db()
     return discount
+
+
+def sale_discount(customer: Customer, store, code: str, amount: Decimal, day: dt.date) -> Decimal:
+    """The ``voucher_discount`` hook: what the voucher typed at the till takes off ``amount``."""
+    voucher = find(code)
+    if voucher is None:
+        raise ValidationError(_("No voucher has the code %(code)s.") % {"code": normalise_code(code)}, "voucher")
+    try:
+        return check(voucher, customer=customer, store=store, subtotal=amount, day=day)
+    except VoucherRefused as exc:
+        raise ValidationError(str(exc), "voucher") from None
+
+
+def redeem_for_sale(purchase: Purchase, code: str, discount: Decimal) -> bool:
+    """The ``redeem_voucher`` hook: one conditional UPDATE inside the sale's transaction, so
+    of two tills redeeming the voucher at once the second finds it used and its sale rolls back."""
+    day = timezone.localdate(purchase.purchased_at)
+    won = Voucher.objects.filter(
+        code=normalise_code(code),
+        customer_id=purchase.customer_id,
+        status=VoucherStatus.ISSUED,
+        valid_from__lte=day,
+        valid_until__gte=day,
+    ).update(status=VoucherStatus.REDEEMED, redeemed_at=timezone.now(), purchase=purchase, discount=discount)
+    if won != 1:
+        raise ValidationError(_("This voucher has already been used."), "voucher")
+    return True
 
 
 def give_back(purchase: Purchase, *, day: dt.date | None = None) -> int:

@@ -11,4 +11,5 @@ class MarketingConfig(AppConfig):
         from marketing import demo, jobs, panels  # noqa: F401  (registers the daily job)
 
         hooks.register("nav_links", panels.nav_links)
+        hooks.register("till_panels", panels.till_events_panel)
         hooks.register("seed_demo", demo.seed_demo)

@@ -27,12 +27,11 @@ from django.utils.translation import gettext as _
 
 from crm.access import audit
 from crm.models import staff_profile
-from customers.models import Tier
 from followups.models import OutboundMessage
 from loyalty.models import PointsAccount
 from loyalty.voucher_models import Voucher, VoucherSource
 from loyalty.vouchers import new_code
-from marketing import segments, texts
+from marketing import benefits, segments, texts
 from marketing.models import (
     EDITABLE,
     Campaign,
@@ -45,7 +44,6 @@ from marketing.models import (
 )
 
 BATCH = 1000
-PRIORITY_TIERS = (Tier.A, Tier.B)
 
 
 class Refused(ValidationError):
@@ -152,6 +150,7 @@ def in_control_group(seed: int, customer_id: int, percent: int) -> bool:
 def _freeze_audience(campaign: Campaign) -> None:
     audience = segments.customers(campaign.segment).filter(segments.may_get_marketing())
     later = campaign.send_at + dt.timedelta(days=campaign.priority_days)
+    first = set(benefits.priority_tiers(campaign.notice))
     batch = []
     for customer_id, tier in audience.order_by("pk").values_list("pk", "tier").iterator(chunk_size=BATCH):
         control = in_control_group(campaign.seed, customer_id, campaign.holdout_percent)
@@ -161,7 +160,7 @@ def _freeze_audience(campaign: Campaign) -> None:
                 customer_id=customer_id,
                 group=Group.CONTROL if control else Group.TARGET,
                 status=RecipientStatus.HELD_OUT if control else RecipientStatus.PENDING,
-                send_after=campaign.send_at if tier in PRIORITY_TIERS else later,
+                send_after=campaign.send_at if tier in first else later,
             )
         )
         if len(batch) >= BATCH:

@@ -85,7 +85,7 @@ class SegmentForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "segment", "body", "send_at", "priority_days", "holdout_percent", "voucher_type"]
+        fields = ["name", "segment", "notice", "body", "send_at", "priority_days", "holdout_percent", "voucher_type"]
         widgets = {
             "send_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "body": forms.Textarea(attrs={"rows": 4}),

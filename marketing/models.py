@@ -55,6 +55,14 @@ class CampaignStatus(models.TextChoices):
 EDITABLE = (CampaignStatus.DRAFT, CampaignStatus.CHANGES)
 
 
+class NoticeKind(models.TextChoices):
+    """What a campaign announces; the first two are rows of the benefits matrix."""
+
+    NEW_ARRIVALS = "new_arrivals", _("New arrivals")
+    PROMOTIONS = "promotions", _("Promotion")
+    OTHER = "", _("Other message")
+
+
 class Campaign(models.Model):
     name = models.CharField(_("name"), max_length=100)
     store = models.ForeignKey(
@@ -63,10 +71,21 @@ class Campaign(models.Model):
     segment = models.ForeignKey(Segment, verbose_name=_("segment"), on_delete=models.PROTECT, related_name="campaigns")
     body = models.TextField(_("message"))
     send_at = models.DateTimeField(_("send at"))
+    notice = models.CharField(
+        _("kind of message"),
+        max_length=20,
+        choices=NoticeKind.choices,
+        default=NoticeKind.OTHER,
+        blank=True,
+        help_text=_("A new-arrival or promotion notice goes first to the tiers the benefits matrix gives it to."),
+    )
     priority_days = models.PositiveSmallIntegerField(
-        _("gold and silver members first (days)"),
+        _("priority members first (days)"),
         default=0,
-        help_text=_("Gold and silver members get the message this many days before everyone else."),
+        help_text=_(
+            "The priority tiers get the message this many days before everyone else: gold and silver, or for a "
+            "new-arrival or promotion notice the tiers the benefits matrix gives it to."
+        ),
     )
     holdout_percent = models.PositiveSmallIntegerField(_("control group (%)"), default=10)
     voucher_type = models.ForeignKey(

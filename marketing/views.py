@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.access import get_visible_or_404, require_profile, staff_required
+from crm.access import export_required, get_visible_or_404, require_profile, staff_required
 from crm.models import Role
 from crm.xlsx import xlsx_response
-from marketing import campaigns, results, segments, texts
+from customers.exporting import customer_rows, export_headers
+from customers.models import Customer
+from marketing import benefits, campaigns, results, segments, texts
 from marketing.exporting import HEADERS, result_rows
 from marketing.forms import CampaignForm, PreviewForm, ReasonForm, SegmentForm
 from marketing.models import Campaign, Segment
@@ -59,6 +61,25 @@ def segment_detail(request, pk: int):
     segment = get_visible_or_404(Segment.objects, request.user, pk=pk)
     count, sample = segments.count_and_sample(segments.customers(segment))
     return render(request, "marketing/segment.html", {"segment": segment, "count": count, "sample": sample})
+
+
+@require_GET
+@export_required
+def segment_export(request, pk: int):
+    """The segment's customers as a workbook (the customer export's columns), audited."""
+    segment = get_visible_or_404(Segment.objects, request.user, pk=pk)
+    visible = Customer.objects.visible_to(request.user).values("pk")
+    chosen = segments.customers(segment).filter(pk__in=visible)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        _("segment") + f"-{segment.pk}-{stamp}.xlsx",
+        segment.name,
+        export_headers(),
+        customer_rows(chosen),
+        user=request.user,
+        what="marketing.segment",
+        filters={"segment": segment.pk},
+    )
 
 
 @require_GET
@@ -121,6 +142,7 @@ def campaign_detail(request, pk: int):
         "events": campaign.events.select_related("actor__staff"),
         "summary": results.summary(campaign) if campaign.approved_at else None,
         "reason_form": ReasonForm(),
+        "first": benefits.tier_labels(benefits.priority_tiers(campaign.notice)),
     }
     return render(request, "marketing/campaign.html", context)
 

@@ -8,11 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.access import get_visible_or_404, staff_required, writer_required
+from crm.access import get_visible_or_404, require_profile, staff_required, writer_required
 from crm.models import Role
+from crm.params import next_url
+from customers.models import Customer
 from marketing import events
 from marketing.forms_events import AnswerForm, CheckInForm, EventForm
-from marketing.models import MemberEvent
+from marketing.models import Invitation, MemberEvent
+from marketing.panels import today_in_store
 
 organiser_required = staff_required(Role.MANAGER, Role.HEAD_OFFICE)
 
@@ -90,3 +93,27 @@ def event_check_in(request, pk: int):
     else:
         messages.info(request, _("Already checked in."))
     return redirect(event)
+
+
+@require_POST
+@staff_required(Role.CLERK, Role.MANAGER)
+def till_check_in(request, invitation: int):
+    """The check-in button of the till's events panel: today's events of the clerk's store,
+    for a customer the clerk may see."""
+    store_id = require_profile(request.user).store_id
+    start, end = today_in_store(store_id)
+    found = (
+        Invitation.objects.filter(pk=invitation, event__store_id=store_id)
+        .filter(customer__in=Customer.objects.visible_to(request.user))
+        .select_related("customer", "event")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not start <= found.event.starts_at < end:
+        messages.error(request, _("Check-in is only on the day of the event."))
+    elif events.check_in(found, by=request.user):
+        messages.success(request, _("%(name)s checked in.") % {"name": found.customer.masked_name()})
+    else:
+        messages.info(request, _("Already checked in."))
+    return redirect(next_url(request, found.event.get_absolute_url()))

@@ -3,8 +3,11 @@ applications and complaints, through their indexes). Each function is one query.
 
 Rates are ratios (0..1) or None when there is nothing to divide by:
 
-- callback completion = done on time / callbacks whose due day has passed or been
-  worked (due minus those still open and not yet late);
+- callback completion = done (on time or late) / callbacks whose due day has passed or
+  been worked (due minus those still open and not yet late), so late work still
+  completes its due week; the on-time rate counts only those done by the due day;
+- late callbacks done in the range (``calls_caught_up``) count where the work was done,
+  whatever their due day;
 - data capture = identified purchases / all purchases (imported opening balances
   excluded);
 - messaging opt-in = new customers accepting messages / new customers.
@@ -34,6 +37,7 @@ SUMS = {
     "calls_late": Sum("calls_late"),
     "calls_missed": Sum("calls_missed"),
     "calls_open": Sum("calls_open"),
+    "calls_caught_up": Sum("calls_caught_up"),
 }
 TIER_TARGET = {Tier.A: 0.20, Tier.B: 0.40, Tier.C: 0.40}
 AGE_BUCKETS = [(0, 3), (4, 7), (8, 14), (15, None)]
@@ -59,6 +63,7 @@ class Figures:
     calls_late: int = 0
     calls_missed: int = 0
     calls_open: int = 0
+    calls_caught_up: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -74,7 +79,15 @@ class Figures:
         return self.calls_on_time + self.calls_late + self.calls_missed
 
     @property
+    def calls_done(self) -> int:
+        return self.calls_on_time + self.calls_late
+
+    @property
     def completion_rate(self) -> float | None:
+        return ratio(self.calls_done, self.calls_counted)
+
+    @property
+    def on_time_rate(self) -> float | None:
         return ratio(self.calls_on_time, self.calls_counted)
 
     @property
@@ -253,3 +266,23 @@ def open_complaints(store_ids) -> dict[int, dict]:
 def last_run():
     """When the summary was last brought up to date, or None before the first run."""
     return SummaryRun.objects.aggregate(at=Max("finished_at"))["at"]
+
+
+STALE_AFTER = dt.timedelta(minutes=70)  # the hourly refresh, and some slack
+
+
+@dataclass
+class Freshness:
+    """When the figures were computed, as the dashboards label them."""
+
+    at: dt.datetime | None
+    today: bool = False
+    stale: bool = True
+
+
+def freshness(now: dt.datetime | None = None) -> Freshness:
+    now = now or timezone.now()
+    at = last_run()
+    if at is None:
+        return Freshness(None)
+    return Freshness(at, timezone.localdate(at) == timezone.localdate(now), now - at > STALE_AFTER)

@@ -21,7 +21,9 @@ class ClerkDay(models.Model):
     """One clerk's figures in one store on one store-local day.
 
     Purchases count on the day they were made, new customers on the day they were
-    captured, callbacks on the day they were due. ``clerk_key`` is the clerk's user id,
+    captured, callbacks on the day they were due; and a callback done after its due day
+    counts a second time, in ``calls_caught_up``, on the day it was done (so the week the
+    clerk did the work shows it). ``clerk_key`` is the clerk's user id,
     or 0 for work nobody is assigned to (a unique key cannot hold NULL portably)."""
 
     day = models.DateField(_("day"))
@@ -39,6 +41,7 @@ class ClerkDay(models.Model):
     calls_late = models.PositiveIntegerField(_("done late"), default=0)
     calls_missed = models.PositiveIntegerField(_("missed"), default=0)
     calls_open = models.PositiveIntegerField(_("not yet due"), default=0)
+    calls_caught_up = models.PositiveIntegerField(_("late callbacks done this day"), default=0)
 
     class Meta:
         verbose_name = _("daily figures per clerk")

@@ -5,7 +5,8 @@
 - the daily figures per store and clerk (``ClerkDay``) and churn reasons
   (``ChurnReasonDay``) for the trailing window (the day and the ``WINDOW_DAYS`` before),
   plus any older day touched since the window began: a callback completed late counts
-  on the day it was due, a purchase entered late on the day it was made;
+  on the day it was due (as done late) and again on the day it was done (as caught up),
+  a purchase entered late on the day it was made;
 - today's tier mix per store (``StoreTierDay``);
 - the per-customer facts and store totals of every quarter, half year and year that
   overlaps the window, and of any of the last ``BACKFILL_YEARS`` years never computed.
@@ -55,6 +56,7 @@ CLERK_FIELDS = [
     "calls_late",
     "calls_missed",
     "calls_open",
+    "calls_caught_up",
 ]
 BATCH = 2000
 
@@ -80,6 +82,21 @@ def summarise(day: dt.date, *, periods: bool = True) -> dict:
         name="periods" if periods else "days", defaults={"day": day, "finished_at": timezone.now()}
     )
     return counts
+
+
+REFRESH_AT_MOST_EVERY = dt.timedelta(minutes=1)
+
+
+def refresh_today(now: dt.datetime | None = None) -> bool:
+    """Today's daily figures on demand (the dashboards' button), as the hourly task
+    computes them; skipped if they were refreshed less than a minute ago, so a row of
+    managers pressing it costs one run. True if it ran."""
+    now = now or timezone.now()
+    recent = SummaryRun.objects.filter(finished_at__gt=now - REFRESH_AT_MOST_EVERY, day=timezone.localdate(now))
+    if recent.exists():
+        return False
+    summarise(timezone.localdate(now), periods=False)
+    return True
 
 
 def days_to_recompute(day: dt.date) -> list[dt.date]:
@@ -184,6 +201,18 @@ def _summarise_run(start: dt.date, end: dt.date, as_of: dt.date, store_ids: list
             calls_missed=t["missed"],
             calls_open=t["open"],
         )
+
+    # Late work counted on the day it was done too, for the assignee (as the due-day row).
+    caught_up = (
+        FollowUpTask.objects.exclude(channel=Channel.SMS)
+        .filter(status=TaskStatus.DONE, completed_at__gte=lower, completed_at__lt=upper)
+        .annotate(done_on=TruncDate("completed_at"))
+        .filter(done_on__gt=F("due_date"))
+        .values("done_on", "store_id", "assignee_id")
+        .annotate(n=Count("id"))
+    )
+    for t in caught_up:
+        rows[(t["done_on"], t["store_id"], t["assignee_id"] or 0)]["calls_caught_up"] = t["n"]
 
     reasons = (
         ContactLog.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)

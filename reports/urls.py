@@ -9,6 +9,7 @@ urlpatterns = [
     path("store/", views.store_dashboard, name="store"),
     path("mine/", views.my_figures, name="mine"),
     path("chain/", views.chain_dashboard, name="chain"),
+    path("refresh/", views.refresh, name="refresh"),
     path("callbacks/", views_lists.callbacks, name="callbacks"),
     path("purchases/", views_lists.purchases, name="purchases"),
     path("new-customers/", views_lists.new_customers, name="new_customers"),

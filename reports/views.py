@@ -1,13 +1,17 @@
 """Dashboards: the store manager's, the clerk's own figures, the supervisor's and head
 office's chain view. All figures come from ``reports.figures`` (summary tables)."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from crm.access import require_profile, staff_required
 from crm.models import Role, Store
-from reports import dashboards, figures
+from crm.params import next_url
+from reports import dashboards, figures, summary
 from reports.periods import date_range
 from reports.tables import export_response
 
@@ -66,7 +70,7 @@ def store_dashboard(request):
         "complaints": complaints,
         "complaints_url": complaints_url,
         "trend": dashboards.trend_chart(figures.weekly([store.pk])),
-        "last_run": figures.last_run(),
+        "fresh": figures.freshness(),
     }
     return render(request, "reports/store.html", context)
 
@@ -85,7 +89,7 @@ def my_figures(request):
         "mine": mine,
         "table": dashboards.clerk_table([mine], period),
         "trend": dashboards.trend_chart(figures.weekly(store_ids, clerk_key=request.user.pk)),
-        "last_run": figures.last_run(),
+        "fresh": figures.freshness(),
     }
     return render(request, "reports/mine.html", context)
 
@@ -111,6 +115,15 @@ def chain_dashboard(request):
         "ranking_chart": board.ranking_chart(measure, measure_label),
         "trend": dashboards.trend_chart(figures.weekly([s.pk for s in stores])),
         "open_complaints": board.open_complaints,
-        "last_run": figures.last_run(),
+        "fresh": figures.freshness(),
     }
     return render(request, "reports/chain.html", context)
+
+
+@require_POST
+@staff_required()
+def refresh(request):
+    """The dashboards' 刷新 button: today's figures recomputed now, then back to the page."""
+    if not summary.refresh_today():
+        messages.info(request, _("The figures were refreshed less than a minute ago."))
+    return redirect(next_url(request, reverse("reports:index")))

@@ -24,6 +24,7 @@ CALL_STATES = {
     "late": gettext_lazy("Done late"),
     "missed": gettext_lazy("Missed"),
     "open": gettext_lazy("Not yet due"),
+    "caught_up": gettext_lazy("Late ones done in the range"),
 }
 
 
@@ -54,17 +55,19 @@ def _list(request, title, table: Table, page, query, period):
 
 
 def _callback_tasks(request, store_ids, clerk, period):
-    """The calls due in the period (open or done), narrowed by ``?state=``."""
+    """The calls due in the period (open or done), narrowed by ``?state=``; with
+    ``state=caught_up``, those done in the period after their due day, whenever due."""
     tasks = FollowUpTask.objects.visible_to(request.user).exclude(channel=Channel.SMS)
-    tasks = tasks.filter(
-        store_id__in=store_ids,
-        due_date__gte=period.start,
-        due_date__lte=period.end,
-        status__in=[TaskStatus.PENDING, TaskStatus.DONE],
-    )
+    tasks = tasks.filter(store_id__in=store_ids, status__in=[TaskStatus.PENDING, TaskStatus.DONE])
     if clerk is not None:
         tasks = tasks.filter(assignee_id=clerk) if clerk else tasks.filter(assignee__isnull=True)
     state = choice_param(request.GET, "state", CALL_STATES)
+    if state == "caught_up":
+        lower, upper = local_bounds(period.start, period.end)
+        tasks = tasks.filter(status=TaskStatus.DONE, completed_at__gte=lower, completed_at__lt=upper)
+        tasks = tasks.annotate(done_on=TruncDate("completed_at")).filter(done_on__gt=F("due_date"))
+        return tasks.select_related("customer", "store", "assignee__staff").order_by("completed_at", "id")
+    tasks = tasks.filter(due_date__gte=period.start, due_date__lte=period.end)
     today = timezone.localdate()
     if state in ("on_time", "late"):
         tasks = tasks.filter(status=TaskStatus.DONE).annotate(done_on=TruncDate("completed_at"))

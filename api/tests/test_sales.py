@@ -220,3 +220,21 @@ def test_a_sale_through_the_api_leaves_the_same_rows_as_the_web_till(pos_a, clie
     assert till_rows["points"] == [("earn", 1600, 1600)] and till_rows["applications"] == [("B", "created")]
     assert till_rows["plan"], "the purchase gets its follow-up plan"
     assert Decimal(api.json()["total"]) == till_rows["purchase"][2]
+
+
+def test_it_takes_a_members_voucher_off_after_the_discount_and_uses_it_once(pos_a, customer_a):
+    from loyalty import vouchers
+    from loyalty.voucher_models import VoucherKind, VoucherSource, VoucherStatus, VoucherType
+
+    vtype = VoucherType.objects.create(name="50元代金券", kind=VoucherKind.AMOUNT, amount=Decimal("50"))
+    voucher = vouchers.issue(vtype, customer_a, source=VoucherSource.MANUAL, reason="补偿")
+    first = pos_a.post("/sales", sale_body(mobile="13900000001", voucher_code=voucher.code))
+    assert first.status_code == 201, first.content
+    assert first.json()["voucher_discount"] == "50.00" and first.json()["total"] == "950.00"
+    voucher.refresh_from_db()
+    assert voucher.status == VoucherStatus.REDEEMED
+
+    again = pos_a.post("/sales", sale_body("R-0002", mobile="13900000001", voucher_code=voucher.code))
+    assert again.status_code == 400 and again.json()["code"] == "voucher"
+    assert "已经使用" in again.json()["detail"]
+    assert not Purchase.objects.filter(receipt_number="R-0002").exists()

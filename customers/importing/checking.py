@@ -25,6 +25,7 @@ from customers.importing.columns import (
 )
 from customers.importing.models import ImportJob, ImportRow, ImportStatus, RowSheet, RowStatus
 from customers.importing.reading import Workbook
+from customers.importing.report import write_report
 from customers.importing.rows import check_customer_row, check_purchase_row
 from customers.models import Customer
 
@@ -103,6 +104,7 @@ def check_job(job: ImportJob) -> ImportJob:
     job.headers = headers
     job.status = ImportStatus.CHECKED
     _count(job)
+    write_report(job)  # the rows left out, to read before confirming
     job.save()
     return job
 

@@ -10,6 +10,7 @@ the job keeps the counts, and the rows that stay are those rejected or not impor
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.access import ScopedQuerySet
 from crm.models import Store
@@ -20,7 +21,8 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", _("File refused")
     CHECKED = "checked", _("Checked, waiting for confirmation")
     IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
+    # a context of its own: the project catalog's plain "Imported" is the customer source 导入
+    DONE = "done", pgettext_lazy("import status", "Imported")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -104,6 +106,11 @@ class ImportJob(models.Model):
     @property
     def valid_rows(self) -> int:
         return self.customer_rows + self.purchase_rows - self.rejected_rows
+
+    @property
+    def not_imported_rows(self) -> int:
+        """Rows the import left out: rejected at the check, or failed while writing."""
+        return self.rejected_rows + self.failed_rows
 
 
 class RowSheet(models.TextChoices):

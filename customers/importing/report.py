@@ -12,6 +12,15 @@ from customers.importing.models import ImportJob, ImportRow, RowSheet, RowStatus
 
 REASON_HEADER = gettext_lazy("Reason not imported")
 ROW_HEADER = gettext_lazy("Row in the file")
+# Rows listed on the page; the report holds them all.
+PREVIEW_ROWS = 200
+
+
+def rows_left_out(job: ImportJob, limit: int = PREVIEW_ROWS) -> list[ImportRow]:
+    """The first rows the import leaves out (rejected, or failed while writing), with their
+    reasons, in file order: what the preview lists before the manager confirms. One query."""
+    rows = ImportRow.objects.filter(job=job, status__in=[RowStatus.REJECTED, RowStatus.FAILED])
+    return list(rows.order_by("sheet", "row_number").only("sheet", "row_number", "status", "reason")[:limit])
 
 
 def _report_rows(job: ImportJob, sheet: str, width: int):

@@ -161,6 +161,9 @@ def cancel(job: ImportJob, user) -> bool:
     if cancelled:
         job.rows.all().delete()
         discard_upload(job)
+        if job.report:
+            job.report.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(report="")
     job.refresh_from_db()
     return bool(cancelled)
 

@@ -259,3 +259,56 @@ def test_send_at_is_shown_in_store_time(client_for, manager_a, make_campaign):
     campaign = make_campaign(send_at=SEND_AT + dt.timedelta(hours=1))
     page = client_for(manager_a).get(reverse("marketing:campaign", args=[campaign.pk])).content.decode()
     assert "2026-11-03 11:00" in page
+
+
+def test_the_campaign_segment_and_event_pages_cost_the_same_for_3_or_40_customers(
+    client_for, head_office, make_campaign, segment_a, store_a, django_assert_max_num_queries
+):
+    from marketing import campaigns
+    from marketing.models import MemberEvent
+
+    event = MemberEvent.objects.create(name="会员日", kind="member_day", store=store_a, starts_at=SEND_AT, capacity=50)
+    client = client_for(head_office)
+    pages = [reverse("marketing:segment", args=[segment_a.pk]), reverse("marketing:events"), event.get_absolute_url()]
+
+    def counts(campaign) -> list[int]:
+        found = []
+        for url in [campaign.get_absolute_url(), *pages]:
+            with django_assert_max_num_queries(30) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    for _i in range(3):
+        CustomerFactory(home_store=store_a)
+    few = counts(campaigns.approve(make_campaign(created_by=head_office), by=head_office))
+    for _i in range(37):
+        CustomerFactory(home_store=store_a)
+    for i in range(5):
+        MemberEvent.objects.create(name=f"活动{i}", kind="talk", store=store_a, starts_at=SEND_AT, capacity=5)
+    many = counts(campaigns.approve(make_campaign(name="更多", created_by=head_office), by=head_office))
+    assert many == few, (few, many)
+
+
+def test_a_segment_exports_its_customers_audited_for_managers_and_head_office_only(
+    client_for, manager_a, manager_b, clerk_a, supervisor, head_office, segment_a, store_a, store_b
+):
+    import io
+
+    import openpyxl
+
+    from crm.models import AuditEvent
+    from crm.xlsx import EXPORT_ACTION
+
+    CustomerFactory(home_store=store_a, name="甲顾客")
+    CustomerFactory(home_store=store_b, name="乙顾客")
+    url = reverse("marketing:segment_export", args=[segment_a.pk])
+    response = client_for(manager_a).get(url)
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert [r[0] for r in rows[1:]] == ["甲顾客"]
+    assert AuditEvent.objects.get(action=EXPORT_ACTION, detail__what="marketing.segment").detail["rows"] == 1
+    assert client_for(head_office).get(url).status_code == 200
+    assert client_for(manager_b).get(url).status_code == 404
+    assert client_for(clerk_a).get(url).status_code == 403
+    assert client_for(supervisor).get(url).status_code == 403

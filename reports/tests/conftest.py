@@ -7,7 +7,8 @@ Store A (the dashboard data):
 - clerk_a: 4 sales this week, 3 with a customer (75% captured), plus one imported
   opening balance that never counts; callbacks due Mon (done Mon: on time), Mon (done
   Tue: late), Tue (still to do: missed), Wed (to do: not yet due), a cancelled one and
-  an SMS that never count -> 1 on time of 3 whose day has come = 33.3%; 2 new customers,
+  an SMS that never count -> 2 done (1 on time) of 3 whose day has come = 66.7% completion
+  (33.3% on time), and the late one counts again on Tuesday, the day it was done; 2 new customers,
   1 accepting messages.
 - clerk_a2: 2 sales, 1 identified (50%); callbacks Mon and Tue done the same day
   (100%); 1 new customer accepting messages.

@@ -17,8 +17,8 @@ def test_a_manager_exports_the_clerk_table_and_it_is_audited(summarised, client_
     response = client_for(manager_a).get("/reports/store/", {"export": "clerks"})
     assert response.status_code == 200
     rows = _sheet(response)
-    assert rows[1][0] == "小王" and rows[1][6] == 33.3
-    assert rows[-1][7] == 6  # the total row
+    assert rows[1][0] == "小王" and rows[1][7] == 66.7
+    assert rows[-1][8] == 6  # the total row
     event = AuditEvent.objects.get(action="export")
     assert event.detail["what"] == "reports.store.clerks"
     assert event.detail["rows"] == 3

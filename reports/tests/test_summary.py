@@ -31,7 +31,8 @@ def test_it_counts_callbacks_per_clerk_on_time_late_missed_and_open(summarised, 
     rows = _by_clerk(store_a)
     a = rows[clerk_a.pk]
     assert (a.calls_due, a.calls_on_time, a.calls_late, a.calls_missed, a.calls_open) == (4, 1, 1, 1, 1)
-    assert a.completion_rate == pytest.approx(1 / 3)
+    assert a.completion_rate == pytest.approx(2 / 3)  # done, on time or late, of 3 whose day came
+    assert a.on_time_rate == pytest.approx(1 / 3)
     b = rows[clerk_a2.pk]
     assert (b.calls_due, b.calls_on_time, b.completion_rate) == (2, 2, 1.0)
 

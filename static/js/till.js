@@ -109,6 +109,16 @@
     }, 250);
   });
 
+  // A voucher's button in the vouchers panel puts its code into the sale; the live total
+  // then shows what it takes off (or why it cannot be used).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-use-voucher]");
+    var input = form.querySelector('[name="voucher_code"]');
+    if (!button || !input) return;
+    input.value = button.dataset.useVoucher;
+    changed();
+  });
+
   // Quick picks fill the first empty line.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-pick]");

@@ -64,7 +64,16 @@ def wide_pages(username):
             reverse("complaints:list"),
             reverse("complaints:analysis"),
         ],
-        "hq": [reverse("home"), reverse("loyalty:queue"), reverse("loyalty:gifts"), reverse("reports:chain")],
+        "hq": [
+            reverse("home"),
+            reverse("loyalty:queue"),
+            reverse("loyalty:gifts"),
+            reverse("reports:chain"),
+            reverse("loyalty:vouchers"),
+            reverse("marketing:campaigns"),
+            reverse("marketing:holiday_gifts"),
+            reverse("marketing:events"),
+        ],
     }
     return pages[username]
 

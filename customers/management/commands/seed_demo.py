@@ -1,8 +1,9 @@
-"""Deterministic demo data: 3 stores, one login per role, ~300 customers, 8 months of sales.
+"""Deterministic demo data: 3 stores, one login per role, ~300 customers, 8 months of sales,
+and the chain's product list (what the sales sold, with SKUs and barcodes).
 
 The same --seed gives the same customers, items, amounts and day offsets; dates are
 counted back from --today (default: today), so a demo always has recent sales and
-callbacks due.
+callbacks due, and no sale later than the moment the demo is loaded.
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ from crm.jobs import run_daily_jobs
 from crm.logins import DEMO_PASSWORD
 from crm.models import Role, StaffProfile, Store
 from customers.models import Customer, Gender
+from customers.products.models import Product
 from customers.services import LineData, record_purchase
 
 User = get_user_model()
@@ -94,6 +96,14 @@ CATALOGUE = [
     ("商务皮鞋", "鞋履", ["40", "41", "42", "43"], ["黑", "棕"], Decimal("1280")),
     ("Polo衫", "T恤", ["M", "L", "XL"], ["白", "藏青", "红"], Decimal("359")),
 ]
+
+
+def _ean_check(body: str) -> str:
+    """The check digit of a 12-digit EAN-13 body."""
+    total = sum(int(d) * (3 if n % 2 else 1) for n, d in enumerate(body))
+    return str((10 - total % 10) % 10)
+
+
 MOBILE_PREFIXES = ["135", "136", "137", "138", "139", "150", "151", "158", "186", "188", "177", "199"]
 
 
@@ -138,19 +148,45 @@ class Command(BaseCommand):
                 code: [u for u in staff.values() if u.staff.store_id == s.pk and u.staff.is_clerk]
                 for code, s in stores.items()
             }
+            products = self._products(staff["hq"])
             customers = self._customers(rng, options["customers"], stores, clerks)
             sales = self._sales(rng, customers, stores, clerks, today)
             customers = list(Customer.objects.order_by("pk"))  # with their totals after the sales
             for fn in hooks.functions("seed_demo"):
                 fn(rng=rng, today=today, stores=stores, staff=staff, customers=customers)
         self.stdout.write(
-            self.style.SUCCESS(f"Loaded {len(stores)} stores, {len(customers)} customers, {sales} sales.")
+            self.style.SUCCESS(
+                f"Loaded {len(stores)} stores, {products} products, {len(customers)} customers, {sales} sales."
+            )
         )
         # Today's greetings, due messages and tier checks, so the demo's worklists are
         # not empty until beat's first morning run.
         for name, counts in run_daily_jobs(today).items():
             self.stdout.write(f"{today} {name}: {counts}")
         self._print_logins()
+
+    def _products(self, by) -> int:
+        """Every item, size and colour of the catalogue as a product with an EAN-13
+        barcode (GS1 China prefix 690), so the till finds what the demo's sales sold."""
+        products = []
+        for i, (item, category, sizes, colours, price) in enumerate(CATALOGUE, start=1):
+            for j, size in enumerate(sizes, start=1):
+                for k, colour in enumerate(colours, start=1):
+                    body = f"690126{i:02d}{j:02d}{k:02d}"
+                    products.append(
+                        Product(
+                            sku=f"KD{i:02d}{j:02d}{k:02d}",
+                            barcode=body + _ean_check(body),
+                            name=item,
+                            category=category,
+                            size=size,
+                            colour=colour,
+                            list_price=price,
+                            updated_by=by,
+                        )
+                    )
+        Product.objects.bulk_create(products)
+        return len(products)
 
     def _customers(self, rng, count, stores, clerks):
         used, customers = set(), []
@@ -190,6 +226,7 @@ class Command(BaseCommand):
 
     def _sales(self, rng, customers, stores, clerks, today):
         tz = timezone.get_current_timezone()
+        now = timezone.now()
         plan = []
         for customer in customers:
             for _ in range(rng.choice([1, 1, 2, 2, 3, 4, 6])):
@@ -203,6 +240,8 @@ class Command(BaseCommand):
             when = dt.datetime.combine(
                 today - dt.timedelta(days=days_ago), dt.time(rng.randint(10, 20), rng.randint(0, 59)), tz
             )
+            while when > now:  # today's sales later than now happened the day before
+                when -= dt.timedelta(days=1)
             lines = []
             for _ in range(rng.choice([1, 1, 1, 2, 3])):
                 item, category, sizes, colours, price = rng.choice(CATALOGUE)
