@@ -60,7 +60,7 @@ class Workbook:
         grid = sheet.iter_rows()  # from row 1, from the first used column
         at, cells = 0, ()
         counter = 1
-        for number, width in zip(layout.numbers, layout.widths):
+        for number, width in zip(layout.numbers, layout.widths, strict=True):
             while counter < number:  # rows the file leaves out
                 counter += 1
                 yield ()
