@@ -63,7 +63,7 @@ def find_key(raw: str) -> ApiKey | None:
 
 
 def default_rate_limit() -> int:
-    return int(getattr(settings, "KEDANG_API_RATE_LIMIT", 120))
+    return settings.KEDANG_API_RATE_LIMIT
 
 
 def count_request(key: ApiKey, now: dt.datetime | None = None) -> bool:

@@ -40,12 +40,12 @@ STALE_CLAIM = dt.timedelta(minutes=5)
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "KEDANG_WEBHOOK_MAX_ATTEMPTS", 8))
+    return settings.KEDANG_WEBHOOK_MAX_ATTEMPTS
 
 
 def backoff(attempts: int) -> dt.timedelta:
     """Wait after the ``attempts``-th failure: 30 s, 1 min, 2 min, … at most 6 hours."""
-    base = int(getattr(settings, "KEDANG_WEBHOOK_BACKOFF_SECONDS", 30))
+    base = settings.KEDANG_WEBHOOK_BACKOFF_SECONDS
     return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
@@ -54,7 +54,7 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return url
-    if parts.scheme == "http" and getattr(settings, "KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK", False):
+    if parts.scheme == "http" and settings.KEDANG_WEBHOOK_ALLOW_HTTP_LOOPBACK:
         try:
             if ipaddress.ip_address(parts.hostname or "").is_loopback:
                 return url
@@ -158,7 +158,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with _opener.open(request, timeout=int(getattr(settings, "KEDANG_WEBHOOK_TIMEOUT", 10))) as response:
+        with _opener.open(request, timeout=settings.KEDANG_WEBHOOK_TIMEOUT) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"

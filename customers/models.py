@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.access import ScopedQuerySet
 from crm.models import Store, staff_profile
@@ -33,7 +34,7 @@ class Tier(models.TextChoices):
 
 class CustomerKind(models.TextChoices):
     PERSON = "person", _("Individual")
-    BUSINESS = "business", _("Business")
+    BUSINESS = "business", pgettext_lazy("customer kind", "Business")
 
 
 class CallTime(models.TextChoices):

@@ -2,7 +2,7 @@
 short allow-list reaches the screen. The pages are found the way a user finds them, by
 following the links from the home page (and the menu) up to a limit per login.
 
-Slow by design (a demo is seeded and a few hundred pages are rendered, about a minute):
+Slow by design (a demo is seeded once and a few hundred pages are rendered, 3-5 s a login):
 it is the one check that reads the whole product in Chinese.
 """
 
@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 pytestmark = [pytest.mark.django_db]
@@ -101,9 +102,14 @@ def _english(text: str, data: frozenset = frozenset()) -> set[str]:
     return {w for w in words if w not in ALLOWED and w not in data and not w.isupper()}
 
 
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", customers=40, seed=2026, stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the four logins (3-6 s each time) and rolled back after
+    them. The crawl only reads; whatever a page writes is rolled back with its test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", customers=40, seed=2026, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def _crawl(username: str) -> dict[str, set[str]]:

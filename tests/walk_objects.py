@@ -104,6 +104,7 @@ OBJECT_OF_URL = {
     "distributors:import_report": "dealer_import",
     "marketing:segment": "segment",
     "marketing:segment_edit": "segment",
+    "marketing:segment_export": "segment",
     "marketing:campaign": "campaign",
     "marketing:campaign_edit": "campaign",
     "marketing:campaign_submit": "campaign",

@@ -14,9 +14,11 @@ from loyalty.services import adjust_points, approve_application, enter_applicati
 
 
 class Receiver:
-    """An HTTP receiver on 127.0.0.1 that answers ``status`` and keeps what it got."""
+    """An HTTP receiver on 127.0.0.1 that answers ``status`` and keeps what it got.
 
-    def __init__(self, port: int, status: int = 200):
+    On a port the system picks: a fixed one is taken when two suites run on one machine."""
+
+    def __init__(self, status: int = 200):
         received = self.received = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -29,8 +31,8 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.HTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{port}/hook"
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -46,14 +48,14 @@ def loopback(settings):
 
 @pytest.fixture
 def receiver(loopback):
-    server = Receiver(8191)
+    server = Receiver()
     yield server
     server.close()
 
 
 @pytest.fixture
 def failing_receiver(loopback):
-    server = Receiver(8192, status=500)
+    server = Receiver(status=500)
     yield server
     server.close()
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,11 +23,14 @@ TODAY = dt.date(2026, 11, 4)  # a Wednesday
 LOADED = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 30)))
 
 
-@pytest.fixture
-def demo():
-    with time_machine.travel(LOADED, tick=False):
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (4-5 s) and rolled back after it; what a test
+    writes is rolled back with the test."""
+    with django_db_blocker.unblock(), transaction.atomic(), time_machine.travel(LOADED, tick=False):
         call_command("seed_demo", customers=60, seed=2026, today=TODAY.isoformat(), stdout=io.StringIO())
         yield
+        transaction.set_rollback(True)
 
 
 def test_the_demo_sells_nothing_after_it_was_loaded_and_the_till_has_quick_picks(demo, client_for):

@@ -259,3 +259,15 @@ def test_contracts_waiting_for_review_and_ending_soon_are_counted_and_listed(cli
     assert "A-1" in in_review and "A-2" not in in_review and "B-1" not in in_review
     ending = client.get(reverse("distributors:contracts"), {"ending": "on"}).content.decode()
     assert "A-2" in ending and "A-1" not in ending
+
+
+def test_the_file_heads_the_dealers_trade_经营情况_and_the_customer_page_calls_it_a_business(
+    client_for, head_office, account_a
+):
+    client = client_for(head_office)
+
+    file = client.get(reverse("distributors:detail", args=[account_a.pk])).content.decode()
+    customer = client.get(reverse("customers:detail", args=[account_a.customer.pk])).content.decode()
+
+    assert '<h2 class="h5">经营情况</h2>' in file
+    assert '<span class="badge bg-info">企业</span>' in customer

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("KEDANG_CHROMIUM", "/usr/bin/chromium")
 
@@ -17,6 +18,10 @@ def browser():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    # While Playwright runs, Django's connections (kept per context) are other objects
+    # than before it started: close each set in its own context, or PostgreSQL still has
+    # a session on the test database when the suite drops it.
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -32,6 +37,7 @@ def browser():
         )
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture

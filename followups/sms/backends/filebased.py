@@ -25,6 +25,11 @@ class SmsBackend(BaseSmsBackend):
         return self.directory / f"{digest}.json"
 
     def send(self, message: SmsMessage) -> str:
+        self.write(message)
+        return self.path_for(message).name
+
+    def write(self, message: SmsMessage) -> bool:
+        """Write the message's file once; True if this call wrote it, False if it was there."""
         path = self.path_for(message)
         data = {"id": message.id, "to": message.to, "text": message.text, "at": timezone.now().isoformat()}
         try:
@@ -35,10 +40,10 @@ class SmsBackend(BaseSmsBackend):
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             try:
                 os.link(tmp, path)
+                return True
             except FileExistsError:
-                pass
+                return False
             finally:
                 tmp.unlink(missing_ok=True)
         except OSError as exc:
             raise SmsError(f"cannot write {path}: {exc}") from exc
-        return path.name
