@@ -31,6 +31,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # settings for a forgotten export (crm/settings_guard.py says which file).
 KEDANG_ENV_FILE = read_env_file(BASE_DIR)
 VAR_DIR = Path(env.str("KEDANG_VAR_DIR", default=str(BASE_DIR / "var")))
+if env.str("PYTEST_XDIST_WORKER", default=""):  # bin/test's parallel processes: files of their own
+    VAR_DIR = VAR_DIR / env.str("PYTEST_XDIST_WORKER")
 
 MODES = ("embedded", "production")
 MODE = env.str("KEDANG_MODE", default="embedded")
