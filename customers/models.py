@@ -62,32 +62,37 @@ class SourceChannel(models.TextChoices):
 
 
 class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CustomerQuerySet":
-        """Customers of the user's stores, plus those head office shared with those stores."""
+    def _scoped(self, user, shared_with):
+        """No one's customers without a profile, all for head office, else the stores'
+        customers plus those shared with the stores (``shared_with(stores)``: a Q)."""
         profile = staff_profile(user)
         if profile is None:
             return self.none()
         if profile.is_head_office:
             return self.all()
         stores = Store.objects.visible_to(user)
+        shared = shared_with(stores)
+        return (
+            self.filter(Q(home_store__in=stores) | shared) if shared is not None else self.filter(home_store__in=stores)
+        )
+
+    def visible_to(self, user) -> "CustomerQuerySet":
+        """Customers of the user's stores, plus those head office shared with those stores."""
+
         # Shares are few (customers who shopped at another store); as a list of ids the
         # OR stays two index lookups, where a subquery would scan every customer.
-        shared = list(CustomerStoreShare.objects.filter(store__in=stores).values_list("customer_id", flat=True))
-        if not shared:
-            return self.filter(home_store__in=stores)
-        return self.filter(Q(home_store__in=stores) | Q(pk__in=shared))
+        def shared_ids(stores):
+            ids = list(CustomerStoreShare.objects.filter(store__in=stores).values_list("customer_id", flat=True))
+            return Q(pk__in=ids) if ids else None
+
+        return self._scoped(user, shared_ids)
 
     def visible_one_to(self, user) -> "CustomerQuerySet":
         """``visible_to`` for fetching one customer by key: the share is an EXISTS on the
         customer's own rows, so the fetch is one query (a list keeps ``visible_to``)."""
-        profile = staff_profile(user)
-        if profile is None:
-            return self.none()
-        if profile.is_head_office:
-            return self.all()
-        stores = Store.objects.visible_to(user)
-        shared = Exists(CustomerStoreShare.objects.filter(customer=OuterRef("pk"), store__in=stores))
-        return self.filter(Q(home_store__in=stores) | shared)
+        return self._scoped(
+            user, lambda stores: Exists(CustomerStoreShare.objects.filter(customer=OuterRef("pk"), store__in=stores))
+        )
 
     def of_store(self, store) -> "CustomerQuerySet":
         """What a clerk of ``store`` sees (the POS's API key acts for one store)."""
