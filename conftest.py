@@ -101,11 +101,3 @@ def sysadmin(db):
 
     return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
 
-
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``bin/test`` runs two processes), the tests that start a real
-    Celery worker on the test Redis database run in one process, one after another: two of
-    them at once would share that broker and take each other's tasks."""
-    for item in items:
-        if item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.xdist_group("redis"))

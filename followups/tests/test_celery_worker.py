@@ -20,8 +20,12 @@ from django.db import connection
 from customers.tests.factories import CustomerFactory
 from followups.models import FollowUpTask, MessageStatus, OutboundMessage
 
-# One Redis database per checkout, so two suites on one machine do not flush each other.
+# One Redis database per checkout, so two suites on one machine do not flush each other,
+# and under pytest-xdist one per test process (gw1 takes the next database, and so on).
 REDIS_URL = os.environ.get("KEDANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    _base, _db = REDIS_URL.rsplit("/", 1)
+    REDIS_URL = f"{_base}/{int(_db) + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"
 DAY = dt.date(2025, 6, 18)
 ROOT = Path(settings.BASE_DIR)
 
