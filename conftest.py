@@ -100,4 +100,3 @@ def sysadmin(db):
     from crm.tests.factories import UserFactory
 
     return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
-
