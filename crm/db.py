@@ -72,3 +72,42 @@ def insert_with_it(obj, link: dict[str, str] | None = None) -> tuple[str, list]:
     selected = ", ".join(link.get(f.attname, "%s") for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     return f"INSERT INTO {table} ({columns}) SELECT {selected} FROM inserted", values
+
+
+def bulk_set(objs: list, fields: list[str], queryset=None) -> int:
+    """``queryset.bulk_update(objs, fields)`` in one ``UPDATE … FROM (VALUES …)`` on
+    PostgreSQL. Django's ``bulk_update`` writes a CASE per field with a WHEN per row, which
+    costs about a second of Python and SQL for 500 rows; this costs milliseconds. Other
+    databases use ``bulk_update``. ``queryset`` (default: all rows) can narrow the rows
+    written, as ``bulk_update`` on a filtered queryset does."""
+    if not objs:
+        return 0
+    model = type(objs[0])
+    queryset = queryset if queryset is not None else model._default_manager.all()
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return queryset.bulk_update(objs, fields)
+    pk = model._meta.pk
+    columns = [model._meta.get_field(name) for name in fields]
+    casts = [f"%s::{pk.db_type(connection)}"] + [f"%s::{f.db_type(connection)}" for f in columns]
+    row = "(" + ", ".join(casts) + ")"
+    params = []
+    for obj in objs:
+        params.append(pk.get_db_prep_value(obj.pk, connection))
+        params += [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+    q = connection.ops.quote_name
+    names = [q(pk.column)] + [q(f.column) for f in columns]
+    table = q(model._meta.db_table)
+    where, where_params = (
+        queryset.filter(pk__in=[obj.pk for obj in objs])
+        .query.get_compiler(connection=connection)
+        .compile(queryset.filter(pk__in=[obj.pk for obj in objs]).query.where)
+    )
+    sql = (
+        f"UPDATE {table} SET {', '.join(f'{n} = v.{n}' for n in names[1:])} "
+        f"FROM (VALUES {', '.join([row] * len(objs))}) AS v({', '.join(names)}) "
+        f"WHERE {table}.{names[0]} = v.{names[0]} AND {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + list(where_params))
+        return cursor.rowcount

@@ -16,6 +16,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from crm.db import bulk_set
 from customers.models import ContactChannel, ContactLog, ContactOutcome, Purchase, PurchaseLine
 from followups import notes
 from followups.models import Channel, FollowUpTask, MessageStatus, OutboundMessage, TaskStatus
@@ -233,7 +234,7 @@ def _record(results: list[tuple[OutboundMessage, tuple[str, dict]]]) -> int:
         for message, (_outcome, fields) in mine:
             for name, value in fields.items():
                 setattr(message, name, value)
-        OutboundMessage.objects.bulk_update([message for message, _result in mine], RESULT_FIELDS)
+        bulk_set([message for message, _result in mine], RESULT_FIELDS)
         sent = [message for message, (outcome, _f) in mine if outcome == "sent" and message.task_id is not None]
         logs = ContactLog.objects.bulk_create(
             ContactLog(
@@ -257,13 +258,13 @@ def _record(results: list[tuple[OutboundMessage, tuple[str, dict]]]) -> int:
             )
             for message, log in zip(sent, logs, strict=True)
         ]
-        FollowUpTask.objects.bulk_update(done, ["status", "outcome", "contact_log", "completed_at"])
+        bulk_set(done, ["status", "outcome", "contact_log", "completed_at"])
         given_up = [
             FollowUpTask(pk=message.task_id, status=TaskStatus.CANCELLED, note=fields.get("last_error", ""))
             for message, (outcome, fields) in mine
             if outcome in ("failed", "cancelled") and message.task_id is not None
         ]
-        FollowUpTask.objects.filter(status=TaskStatus.PENDING).bulk_update(given_up, ["status", "note"])
+        bulk_set(given_up, ["status", "note"], FollowUpTask.objects.filter(status=TaskStatus.PENDING))
     return len(mine)
 
 
