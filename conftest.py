@@ -100,3 +100,14 @@ def sysadmin(db):
     from crm.tests.factories import UserFactory
 
     return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sms_in_memory(settings):
+    """SMS go to ``followups.sms.backends.locmem.outbox``, emptied before and after the test."""
+    from followups.sms.backends import locmem
+
+    settings.KEDANG_SMS_BACKEND = "followups.sms.backends.locmem.SmsBackend"
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()

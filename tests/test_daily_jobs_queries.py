@@ -21,11 +21,8 @@ DAY = dt.date(2025, 6, 10)
 
 
 @pytest.fixture(autouse=True)
-def _sms_to_memory(settings):
-    settings.KEDANG_SMS_BACKEND = "followups.sms.backends.locmem.SmsBackend"
-    locmem.outbox.clear()
-    yield
-    locmem.outbox.clear()
+def _sms_to_memory(sms_in_memory):
+    """Every SMS of these tests goes to ``locmem.outbox`` (the root conftest's fixture)."""
 
 
 def customers_who_qualify(store, clerk, count: int, first: int, birthday: dt.date) -> None:

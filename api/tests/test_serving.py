@@ -11,11 +11,8 @@ from followups.sms.backends import locmem
 
 
 @pytest.fixture(autouse=True)
-def _sms_to_memory(settings):
-    settings.KEDANG_SMS_BACKEND = "followups.sms.backends.locmem.SmsBackend"
-    locmem.outbox.clear()
-    yield
-    locmem.outbox.clear()
+def _sms_to_memory(sms_in_memory):
+    """Every SMS of these tests goes to ``locmem.outbox`` (the root conftest's fixture)."""
 
 
 def test_a_sale_for_another_stores_customer_needs_their_code(pos_a, customer_b, clerk_a, clerk_a2, store_a):

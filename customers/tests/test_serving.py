@@ -23,11 +23,8 @@ SALE = reverse("customers:sale")
 
 
 @pytest.fixture(autouse=True)
-def _sms_to_memory(settings):
-    settings.KEDANG_SMS_BACKEND = "followups.sms.backends.locmem.SmsBackend"
-    locmem.outbox.clear()
-    yield
-    locmem.outbox.clear()
+def _sms_to_memory(sms_in_memory):
+    """Every SMS of these tests goes to ``locmem.outbox`` (the root conftest's fixture)."""
 
 
 def lookup(client, text="139 0000 0001"):

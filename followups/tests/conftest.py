@@ -15,12 +15,10 @@ def at(day: dt.date, hour: int = 14, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture(autouse=True)
-def _sms_to_memory(settings, tmp_path):
-    settings.KEDANG_SMS_BACKEND = "followups.sms.backends.locmem.SmsBackend"
+def _sms_to_memory(sms_in_memory, settings, tmp_path):
+    """Every follow-up test sends to ``locmem.outbox``; the file backend, when a test picks
+    it, writes under the test's own folder."""
     settings.KEDANG_SMS_OUTBOX_DIR = tmp_path / "sms-outbox"
-    locmem.outbox.clear()
-    yield
-    locmem.outbox.clear()
 
 
 @pytest.fixture
