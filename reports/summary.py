@@ -28,7 +28,7 @@ from django.utils import timezone
 from crm.models import Store
 from customers.models import ContactLog, Customer, Purchase, Tier
 from followups.models import Channel, FollowUpTask, TaskStatus
-from reports import rules
+from reports import customer_facts
 from reports.models import (
     ChurnReasonDay,
     ClerkDay,
@@ -295,83 +295,15 @@ def summarise_period(kind: str, key: str, start: dt.date, end: dt.date, through:
         period = Period.objects.select_for_update().get(pk=period.pk)
         StorePeriodBucket.objects.filter(period=period).delete()
         StorePeriod.objects.filter(period=period).delete()
-        CustomerPeriod.objects.filter(period=period).delete()
         if last >= start:
-            _insert_customer_facts(period.pk, lower, upper)
+            customer_facts.refresh(period.pk, lower, upper)
             _insert_store_totals(period, lower, upper)
+        else:
+            CustomerPeriod.objects.filter(period=period).delete()
         period.through = last
         period.computed_at = timezone.now()
         period.save(update_fields=["through", "computed_at"])
     return period
-
-
-# Ranks within each home store. Ties share a rank (RANK()), so tied customers always
-# land in the same class: the class of the first position the tie occupies.
-# Spend class and segment: the CASEs generated from reports.rules (PARETO, RFM_GRID).
-# R, F, M scores: 1 + 5 * (ascending rank - 1) / n, integer division, so 1..5 with ties
-# sharing the lower score (R ascends with the last purchase time: most recent scores 5).
-_FACTS_SQL = """
-WITH agg AS (
-    SELECT p.customer_id AS customer_id, c.home_store_id AS store_id, COUNT(*) AS purchases,
-           SUM(p.total) AS amount, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at
-    FROM {purchase} p JOIN {customer} c ON c.id = p.customer_id
-    WHERE p.is_imported = %(false)s AND p.purchased_at >= %(lower)s AND p.purchased_at < %(upper)s
-    GROUP BY p.customer_id, c.home_store_id
-), ranked AS (
-    SELECT agg.*,
-           COUNT(*) OVER (PARTITION BY store_id) AS n,
-           RANK() OVER (PARTITION BY store_id ORDER BY amount DESC) AS spend_rank,
-           RANK() OVER (PARTITION BY store_id ORDER BY last_at) AS r_rank,
-           RANK() OVER (PARTITION BY store_id ORDER BY purchases) AS f_rank,
-           RANK() OVER (PARTITION BY store_id ORDER BY amount) AS m_rank
-    FROM agg
-), scored AS (
-    SELECT ranked.*,
-           1 + 5 * (r_rank - 1) / n AS r, 1 + 5 * (f_rank - 1) / n AS f, 1 + 5 * (m_rank - 1) / n AS m
-    FROM ranked
-)
-INSERT INTO {facts} (period_id, customer_id, store_id, purchases, amount, first_at, last_at, abc, r, f, m,
-                     segment, rated, rating_sum, surveys, survey_sum, referrals)
-SELECT %(period)s, s.customer_id, s.store_id, s.purchases, s.amount, s.first_at, s.last_at,
-       {pareto},
-       s.r, s.f, s.m,
-       {segment},
-       COALESCE(cl.rated, 0), COALESCE(cl.rating_sum, 0), COALESCE(cs.surveys, 0), COALESCE(cs.survey_sum, 0),
-       COALESCE(rf.referrals, 0)
-FROM scored s
-LEFT JOIN (
-    SELECT customer_id, COUNT(*) AS rated, SUM(satisfaction) AS rating_sum FROM {contact}
-    WHERE satisfaction IS NOT NULL AND occurred_at >= %(lower)s AND occurred_at < %(upper)s
-    GROUP BY customer_id
-) cl ON cl.customer_id = s.customer_id
-LEFT JOIN (
-    SELECT customer_id, COUNT(*) AS surveys, SUM(survey_score) AS survey_sum FROM {complaint}
-    WHERE customer_id IS NOT NULL AND survey_score IS NOT NULL
-      AND survey_answered_at >= %(lower)s AND survey_answered_at < %(upper)s
-    GROUP BY customer_id
-) cs ON cs.customer_id = s.customer_id
-LEFT JOIN (
-    SELECT referred_by_id AS customer_id, COUNT(*) AS referrals FROM {customer}
-    WHERE referred_by_id IS NOT NULL AND created_at >= %(lower)s AND created_at < %(upper)s
-    GROUP BY referred_by_id
-) rf ON rf.customer_id = s.customer_id
-"""
-
-
-def _insert_customer_facts(period_id: int, lower: dt.datetime, upper: dt.datetime) -> None:
-    from complaints.models import Complaint
-
-    sql = _FACTS_SQL.format(
-        pareto=rules.pareto_sql("s.spend_rank", "s.n"),
-        segment=rules.segment_sql("s.r", "s.f"),
-        purchase=Purchase._meta.db_table,
-        customer=Customer._meta.db_table,
-        contact=ContactLog._meta.db_table,
-        complaint=Complaint._meta.db_table,
-        facts=CustomerPeriod._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"false": False, "lower": lower, "upper": upper, "period": period_id})
 
 
 def _insert_store_totals(period: Period, lower: dt.datetime, upper: dt.datetime) -> None:

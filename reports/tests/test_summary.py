@@ -17,7 +17,7 @@ from reports.models import (
     StoreTierDay,
 )
 from reports.periods import DateRange
-from reports.tests.conftest import MON, TODAY, WED, callback, sale
+from reports.tests.conftest import MON, TODAY, WED, callback, customer, sale
 
 pytestmark = pytest.mark.django_db
 WEEK = DateRange(MON, WED, "week")
@@ -83,6 +83,28 @@ def test_it_also_changes_nothing_the_day_after_a_second_run(week_data, quarter_d
     first = _contents()
     summary.summarise(tomorrow)
     assert _contents() == first
+
+
+def test_facts_brought_up_to_date_in_place_equal_a_recomputation_from_scratch(summarised, store_a, store_c, clerk_a):
+    """The daily run writes only what changed in a period's facts; after sales, a new
+    buyer, a buyer whose purchases are gone and a customer moved to another store, what
+    it leaves is what a first computation gives."""
+    from customers.models import Customer, Purchase
+
+    week, quarter = summarised["week"], summarised["quarter"]
+    before = {(f.period_id, f.customer_id): (f.amount, f.abc, f.r, f.f, f.m) for f in CustomerPeriod.objects.all()}
+    sale(store_a, clerk_a, week[1], WED, total="5000.00")  # a bigger spender: ranks shift
+    sale(store_c, clerk_a, customer(store_c, clerk_a), WED, total="70.00")  # a new buyer
+    Purchase.objects.filter(customer=week[2]).delete()  # no longer a buyer
+    Customer.objects.filter(pk=quarter[0].pk).update(home_store=store_a)  # ranked in another store now
+    summary.summarise(TODAY)
+    in_place = _contents()
+    after = {(f.period_id, f.customer_id): (f.amount, f.abc, f.r, f.f, f.m) for f in CustomerPeriod.objects.all()}
+    assert after != before
+
+    CustomerPeriod.objects.all().delete()
+    summary.summarise(TODAY)
+    assert _contents() == in_place
 
 
 def test_it_picks_up_a_callback_completed_late_long_after_it_was_due(week_data, store_a, clerk_a):
