@@ -386,9 +386,29 @@ def load(scale: float, today) -> dict:
                 "updated_at",
             ],
         )
+    with step("what the daily jobs of the days before left"), connection.cursor() as cursor:
+        settle(cursor, today)
     with step("analyze"), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return users
+
+
+def settle(cursor, today) -> None:
+    """The state the daily jobs of the days up to ``today`` leave: a pending call whose
+    day has passed is marked overdue, an SMS due by today was sent. Without it the first
+    run of ``daily_bench.py`` marks two years of missed calls overdue and sends two years
+    of SMS in one morning, which no running chain ever has to."""
+    cursor.execute(
+        "UPDATE followups_followuptask SET overdue = true "
+        "WHERE status = 'pending' AND channel <> 'sms' AND due_date < %s AND NOT overdue",
+        [today],
+    )
+    cursor.execute(
+        "UPDATE followups_followuptask SET status = 'done', outcome = 'sent', "
+        "completed_at = (due_date + time '10:00') AT TIME ZONE 'Asia/Shanghai' "
+        "WHERE status = 'pending' AND channel = 'sms' AND due_date <= %s",
+        [today],
+    )
 
 
 # --- timing -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -52,30 +52,70 @@ def queue_due_messages(day: dt.date) -> dict:
         batch = list(
             due.filter(id__in=ids[start : start + BATCH])
             .select_related("customer", "customer__home_store", "store", "template", "purchase")
+            .only(*QUEUED_FIELDS)
             .order_by("id")
         )
         blocked = [task.id for task in batch if not task.customer.can_receive_sms]
         sending = [task for task in batch if task.customer.can_receive_sms]
         texts = _texts(sending, day, gifts)
-        OutboundMessage.objects.bulk_create(
+        _insert_messages(
             [
-                OutboundMessage(
-                    key=f"task:{task.id}",
-                    customer=task.customer,
-                    store=task.store,
-                    task=task,
-                    mobile=task.customer.mobile,
-                    body=texts[task.id],
-                )
+                (f"task:{task.id}", task.customer_id, task.store_id, task.id, task.customer.mobile, texts[task.id])
                 for task in sending
-            ],
-            ignore_conflicts=True,
+            ]
         )
         queued += len(sending)
         cancelled += FollowUpTask.objects.filter(id__in=blocked, status=TaskStatus.PENDING).update(
             status=TaskStatus.CANCELLED, note=notes.NO_SMS
         )
     return {"messages_queued": queued, "sms_tasks_cancelled": cancelled}
+
+
+# What a message's text and address need of its task (the placeholders of
+# ``messages.context_for``), not the customer's whole file.
+QUEUED_FIELDS = [
+    "id",
+    "channel",
+    "script",
+    "customer__name",
+    "customer__gender",
+    "customer__member_since",
+    "customer__cumulative_spend",
+    "customer__mobile",
+    "customer__mobile_invalid",
+    "customer__marketing_consent",
+    "customer__marketing_opt_out_at",
+    "customer__consent_pending",
+    "customer__home_store__name",
+    "store__name",
+    "template__body",
+    "purchase__id",
+    "purchase__store_id",
+]
+
+
+def _insert_messages(rows: list[tuple]) -> None:
+    """Queue (key, customer, store, task, mobile, text) rows; a key already queued is skipped."""
+    if not rows:
+        return
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        OutboundMessage.objects.bulk_create(
+            [
+                OutboundMessage(key=k, customer_id=c, store_id=s, task_id=t, mobile=m, body=b)
+                for k, c, s, t, m, b in rows
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, 0, '', '', %s)"] * len(rows))
+    params = [value for row in rows for value in (*row, MessageStatus.QUEUED, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {OutboundMessage._meta.db_table} (key, customer_id, store_id, task_id, mobile, body, status, "
+            f"attempts, provider_id, last_error, created_at) VALUES {values} ON CONFLICT DO NOTHING",
+            params,
+        )
 
 
 def _texts(tasks: list[FollowUpTask], day: dt.date, gifts: list) -> dict[int, str]:
@@ -185,9 +225,18 @@ def claim_batch(now: dt.datetime, *, after: int, size: int) -> list[OutboundMess
         )
     return list(
         OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at=claimed_at, pk__in=candidates)
-        .select_related("customer", "task")
+        .select_related("customer")
+        .only(*CLAIMED_FIELDS)
         .order_by("pk")
     )
+
+
+# What sending reads of a claimed message: its own row and whether the customer may get
+# SMS (not the customer's whole file, built a hundred thousand times on a big day).
+CLAIMED_FIELDS = [f.name for f in OutboundMessage._meta.concrete_fields] + [
+    f"customer__{name}"
+    for name in ("mobile", "mobile_invalid", "marketing_consent", "marketing_opt_out_at", "consent_pending")
+]
 
 
 def _attempt(message: OutboundMessage, backend) -> tuple[str, dict]:
@@ -236,29 +285,7 @@ def _record(results: list[tuple[OutboundMessage, tuple[str, dict]]]) -> int:
                 setattr(message, name, value)
         bulk_set([message for message, _result in mine], RESULT_FIELDS)
         sent = [message for message, (outcome, _f) in mine if outcome == "sent" and message.task_id is not None]
-        logs = ContactLog.objects.bulk_create(
-            ContactLog(
-                customer_id=message.customer_id,
-                store_id=message.store_id,
-                staff=None,
-                channel=ContactChannel.SMS,
-                purpose=message.task.purpose[:100],
-                outcome=ContactOutcome.SENT,
-                note=message.body,
-            )
-            for message in sent
-        )
-        done = [
-            FollowUpTask(
-                pk=message.task_id,
-                status=TaskStatus.DONE,
-                outcome=ContactOutcome.SENT,
-                contact_log=log,
-                completed_at=now,
-            )
-            for message, log in zip(sent, logs, strict=True)
-        ]
-        bulk_set(done, ["status", "outcome", "contact_log", "completed_at"])
+        _log_and_close(sent, now)
         given_up = [
             FollowUpTask(pk=message.task_id, status=TaskStatus.CANCELLED, note=fields.get("last_error", ""))
             for message, (outcome, fields) in mine
@@ -266,6 +293,65 @@ def _record(results: list[tuple[OutboundMessage, tuple[str, dict]]]) -> int:
         ]
         bulk_set(given_up, ["status", "note"], FollowUpTask.objects.filter(status=TaskStatus.PENDING))
     return len(mine)
+
+
+def _log_and_close(sent: list[OutboundMessage], now: dt.datetime) -> None:
+    """A contact log for each sent message, and its task done with that log."""
+    if not sent:
+        return
+    if connection.vendor == "postgresql":
+        _log_and_close_in_sql([message.pk for message in sent], now)
+        return
+    purposes = dict(FollowUpTask.objects.filter(pk__in=[m.task_id for m in sent]).values_list("pk", "purpose"))
+    logs = ContactLog.objects.bulk_create(
+        ContactLog(
+            customer_id=message.customer_id,
+            store_id=message.store_id,
+            staff=None,
+            channel=ContactChannel.SMS,
+            occurred_at=now,
+            purpose=purposes[message.task_id][:100],
+            outcome=ContactOutcome.SENT,
+            note=message.body,
+        )
+        for message in sent
+    )
+    done = [
+        FollowUpTask(
+            pk=message.task_id, status=TaskStatus.DONE, outcome=ContactOutcome.SENT, contact_log=log, completed_at=now
+        )
+        for message, log in zip(sent, logs, strict=True)
+    ]
+    FollowUpTask.objects.bulk_update(done, ["status", "outcome", "contact_log", "completed_at"])
+
+
+def _log_and_close_in_sql(message_ids: list[int], now: dt.datetime) -> None:
+    """``_log_and_close`` in one statement: the logs' ids are drawn from their sequence
+    first, so each task is paired with its own log without building either in Python."""
+    message, log, task = (m._meta.db_table for m in (OutboundMessage, ContactLog, FollowUpTask))
+    sql = f"""
+        WITH sent AS MATERIALIZED (
+            SELECT m.id AS message_id, m.task_id, m.customer_id, m.store_id, m.body, LEFT(t.purpose, 100) AS purpose,
+                   nextval(pg_get_serial_sequence(%(log)s, 'id')) AS log_id
+            FROM {message} m JOIN {task} t ON t.id = m.task_id WHERE m.id = ANY(%(ids)s)
+        ), logged AS (
+            INSERT INTO {log} (id, customer_id, store_id, staff_id, channel, occurred_at, purpose, outcome,
+                               satisfaction, churn_reason, note)
+            SELECT log_id, customer_id, store_id, NULL, %(sms)s, %(now)s, purpose, %(sent)s, NULL, '', body
+            FROM sent ORDER BY message_id
+        )
+        UPDATE {task} SET status = %(done)s, outcome = %(sent)s, contact_log_id = sent.log_id, completed_at = %(now)s
+        FROM sent WHERE {task}.id = sent.task_id"""
+    params = {
+        "log": log,
+        "ids": message_ids,
+        "sms": ContactChannel.SMS,
+        "now": now,
+        "sent": ContactOutcome.SENT,
+        "done": TaskStatus.DONE,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _same_claims(messages: list[OutboundMessage]) -> Q:
