@@ -1,7 +1,8 @@
 """A period's per-customer facts (``CustomerPeriod``), brought up to date in place.
 
-The facts are recomputed from the source tables in one statement into a temporary table,
-then only what differs is written: the customers whose figures or classes changed are
+The facts are recomputed from the source tables and compared with the stored rows in one
+statement (a FULL JOIN on PostgreSQL), which leaves the differences in a temporary table;
+only those are written: the customers whose figures or classes changed are
 updated, new buyers inserted, rows without a source any more deleted. A normal day
 rewrites the few thousand rows its sales, callbacks and rank shifts touched instead of
 deleting and re-inserting every buyer of the quarter, half year and year (a million rows
@@ -36,13 +37,14 @@ COLUMNS = [
     "survey_sum",
     "referrals",
 ]
-FRESH = "reports_fresh_facts"
+CHANGED = "reports_changed_facts"
 
 # Ranks within each home store. Ties share a rank (RANK()), so tied customers always
 # land in the same class: the class of the first position the tie occupies.
 # Spend class and segment: the CASEs generated from reports.rules (PARETO, RFM_GRID).
 # R, F, M scores: 1 + 5 * (ascending rank - 1) / n, integer division, so 1..5 with ties
 # sharing the lower score (R ascends with the last purchase time: most recent scores 5).
+# Every window is a sort of the period's buyers: spend class and M share one.
 _SELECT_SQL = """
 WITH agg AS (
     SELECT p.customer_id AS customer_id, c.home_store_id AS store_id, COUNT(*) AS purchases,
@@ -53,14 +55,18 @@ WITH agg AS (
 ), ranked AS (
     SELECT agg.*,
            COUNT(*) OVER (PARTITION BY store_id) AS n,
-           RANK() OVER (PARTITION BY store_id ORDER BY amount DESC) AS spend_rank,
+           RANK() OVER by_spend AS spend_rank,
+           COUNT(*) OVER (by_spend RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS spend_ties,
            RANK() OVER (PARTITION BY store_id ORDER BY last_at) AS r_rank,
-           RANK() OVER (PARTITION BY store_id ORDER BY purchases) AS f_rank,
-           RANK() OVER (PARTITION BY store_id ORDER BY amount) AS m_rank
+           RANK() OVER (PARTITION BY store_id ORDER BY purchases) AS f_rank
     FROM agg
+    WINDOW by_spend AS (PARTITION BY store_id ORDER BY amount DESC)
 ), scored AS (
+    -- The ascending rank by amount from the descending one, without a fourth sort:
+    -- 1 + (customers spending less) = 1 + n - (spend_rank - 1) - spend_ties.
     SELECT ranked.*,
-           1 + 5 * (r_rank - 1) / n AS r, 1 + 5 * (f_rank - 1) / n AS f, 1 + 5 * (m_rank - 1) / n AS m
+           1 + 5 * (r_rank - 1) / n AS r, 1 + 5 * (f_rank - 1) / n AS f,
+           1 + 5 * (n - spend_rank + 1 - spend_ties) / n AS m
     FROM ranked
 )
 SELECT s.customer_id, s.store_id, s.purchases, s.amount, s.first_at, s.last_at,
@@ -117,36 +123,66 @@ def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime) -> dict:
                 params,
             )
             return {"inserted": cursor.rowcount, "updated": 0, "deleted": 0}
-        cursor.execute(f"DROP TABLE IF EXISTS {FRESH}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {FRESH} AS {_select_sql()}", params)
+        cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
         try:
-            return _write_differences(cursor, facts, period_id)
+            _changed_rows(cursor, facts, params)
+            return _apply(cursor, facts, period_id)
         finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {FRESH}")
+            cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
 
 
-def _write_differences(cursor, facts: str, period_id: int) -> dict:
+def _changed_rows(cursor, facts: str, params: dict) -> None:
+    """The rows that differ between the recomputed facts and the stored ones, into the
+    temporary table ``CHANGED``: the fresh values, and in ``had`` the stored row's
+    customer (NULL: a new buyer; fresh values NULL: a row to delete)."""
     values = [name for name in COLUMNS if name != "customer_id"]
-    theirs = ", ".join(f"{facts}.{name}" for name in values)
+    theirs = ", ".join(f"f.{name}" for name in values)
     fresh = ", ".join(f"s.{name}" for name in values)
+    stored = f"(SELECT * FROM {facts} WHERE period_id = %(period)s)"
     if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {FRESH}")  # the planner's row counts for the joins below
+        # One pass over both sides.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {CHANGED} AS SELECT s.*, f.customer_id AS had FROM ({_select_sql()}) s "
+            f"FULL JOIN {stored} f ON f.customer_id = s.customer_id "
+            f"WHERE s.customer_id IS NULL OR f.customer_id IS NULL OR ({theirs}) <> ({fresh})",
+            params,
+        )
+        cursor.execute(f"ANALYZE {CHANGED}")
+        return
+    # SQLite before 3.39 has no FULL JOIN: the changed and new rows, then the gone ones.
+    cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}_fresh")
+    cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED}_fresh AS {_select_sql()}", params)
     cursor.execute(
-        f"UPDATE {facts} SET {', '.join(f'{name} = s.{name}' for name in values)} FROM {FRESH} s "
-        f"WHERE {facts}.period_id = %s AND {facts}.customer_id = s.customer_id AND ({theirs}) <> ({fresh})",
+        f"CREATE TEMPORARY TABLE {CHANGED} AS SELECT s.*, f.customer_id AS had FROM {CHANGED}_fresh s "
+        f"LEFT JOIN {stored} f ON f.customer_id = s.customer_id "
+        f"WHERE f.customer_id IS NULL OR ({theirs}) <> ({fresh})",
+        params,
+    )
+    cursor.execute(
+        f"INSERT INTO {CHANGED} (had) SELECT f.customer_id FROM {stored} f "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {CHANGED}_fresh s WHERE s.customer_id = f.customer_id)",
+        params,
+    )
+    cursor.execute(f"DROP TABLE {CHANGED}_fresh")
+
+
+def _apply(cursor, facts: str, period_id: int) -> dict:
+    values = [name for name in COLUMNS if name != "customer_id"]
+    cursor.execute(
+        f"DELETE FROM {facts} WHERE period_id = %s AND customer_id IN "
+        f"(SELECT had FROM {CHANGED} WHERE customer_id IS NULL)",
+        [period_id],
+    )
+    deleted = cursor.rowcount
+    cursor.execute(
+        f"UPDATE {facts} SET {', '.join(f'{name} = s.{name}' for name in values)} FROM {CHANGED} s "
+        f"WHERE {facts}.period_id = %s AND {facts}.customer_id = s.had AND s.customer_id IS NOT NULL",
         [period_id],
     )
     updated = cursor.rowcount
     columns = ", ".join(COLUMNS)
     cursor.execute(
-        f"INSERT INTO {facts} (period_id, {columns}) SELECT %s, {', '.join(f's.{n}' for n in COLUMNS)} FROM {FRESH} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {facts} f WHERE f.period_id = %s AND f.customer_id = s.customer_id)",
-        [period_id, period_id],
-    )
-    inserted = cursor.rowcount
-    cursor.execute(
-        f"DELETE FROM {facts} WHERE period_id = %s AND NOT EXISTS "
-        f"(SELECT 1 FROM {FRESH} s WHERE s.customer_id = {facts}.customer_id)",
+        f"INSERT INTO {facts} (period_id, {columns}) SELECT %s, {columns} FROM {CHANGED} WHERE had IS NULL",
         [period_id],
     )
-    return {"inserted": inserted, "updated": updated, "deleted": cursor.rowcount}
+    return {"inserted": cursor.rowcount, "updated": updated, "deleted": deleted}
