@@ -14,7 +14,6 @@ happens in one transaction that is rolled back: the loaded chain stays as it was
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from reports_load import open_loaded_chain  # noqa: E402  (bench/ is on the path: the script's own folder)
 
 
 def parse_args():
@@ -265,23 +266,13 @@ def newly_qualifying(count: int, day: dt.date) -> int:
 
 def main() -> None:
     args = parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("set DATABASE_URL to the chain reports_bench.py loaded")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-    import django
-
-    django.setup()
+    day = open_loaded_chain()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection, transaction
-    from django.utils import timezone
 
     from customers.models import Customer, Purchase
 
-    call_command("migrate", verbosity=0)
     settings.KEDANG_SMS_BACKEND = "followups.sms.backends.locmem.SmsBackend"
-    last = Purchase.objects.order_by("-purchased_at").values_list("purchased_at", flat=True).first()
-    day = timezone.localdate(last) + dt.timedelta(days=1)
     customers = Customer.objects.count()
     qualifying = args.customers_qualifying or customers // 10
     print(f"chain of {customers:,} customers, {Purchase.objects.count():,} purchases; the day after the data: {day}")

@@ -25,6 +25,29 @@ def step(label: str):
     return Timer()
 
 
+def open_loaded_chain():
+    """Django set up on the chain ``reports_bench.py`` loaded (``DATABASE_URL``), with
+    any new migrations applied; returns the day after the data's last purchase."""
+    import datetime as dt
+    import os
+    import sys
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("set DATABASE_URL to the chain reports_bench.py loaded")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from customers.models import Purchase
+
+    call_command("migrate", verbosity=0)
+    last = Purchase.objects.order_by("-purchased_at").values_list("purchased_at", flat=True).first()
+    return timezone.localdate(last) + dt.timedelta(days=1)
+
+
 # --- loading ------------------------------------------------------------------------------
 
 

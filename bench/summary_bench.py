@@ -14,7 +14,6 @@ that is rolled back: the loaded chain stays as it was.
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from functools import wraps
@@ -22,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from reports_load import open_loaded_chain  # noqa: E402  (bench/ is on the path: the script's own folder)
 
 
 def parse_args():
@@ -108,23 +109,13 @@ def timed_parts(summary) -> dict:
 
 def main() -> None:
     args = parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("set DATABASE_URL to the chain reports_bench.py loaded")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    day = open_loaded_chain()
     from django.db import connection, transaction
-    from django.utils import timezone
 
     from customers.models import Purchase
     from reports import customer_facts, summary
     from reports.periods import local_bounds, period_bounds
 
-    call_command("migrate", verbosity=0)
-    last = Purchase.objects.order_by("-purchased_at").values_list("purchased_at", flat=True).first()
-    day = timezone.localdate(last) + dt.timedelta(days=1)
     total = Purchase.objects.count()
     sales = args.sales or total // 730
     parts = timed_parts(summary)
