@@ -113,13 +113,14 @@ def days_to_recompute(day: dt.date) -> list[dt.date]:
     days.update(
         FollowUpTask.objects.exclude(channel=Channel.SMS)
         .filter(completed_at__gte=since, due_date__lt=first)
+        .order_by()  # the model's ordering would put the id in the DISTINCT: one row per task
         .values_list("due_date", flat=True)
         .distinct()
     )
     late = Purchase.objects.filter(created_at__gte=since, purchased_at__lt=since).annotate(
         day=TruncDate("purchased_at")
     )
-    days.update(late.values_list("day", flat=True).distinct())
+    days.update(late.order_by().values_list("day", flat=True).distinct())
     return sorted(d for d in days if d <= day)
 
 
