@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
-from crm.db import insert_unless_conflict
+from crm.db import Compiled, insert_unless_conflict
 from customers.models import Customer, Purchase, Tier
 from loyalty import defaults
 from loyalty.models import (
@@ -277,7 +277,7 @@ def check_eligibility(
             application = _open_for(customer, eligible, evaluation.rule_version, purchase, by)
             if application is not None:
                 return application
-        open_application = CardApplication.objects.open().filter(customer=customer).first()
+        open_application = _open_application(customer)
         if tier_rank(eligible) <= tier_rank(customer.tier):
             return open_application
         if open_application is not None:
@@ -296,7 +296,16 @@ def check_eligibility(
             return None
         application = _open_for(customer, eligible, evaluation.rule_version, purchase, by)
         # None: the daily check (which takes no customer lock) opened one meanwhile.
-        return application or CardApplication.objects.open().filter(customer=customer).first()
+        return application or _open_application(customer)
+
+
+def _open_application(customer: Customer) -> CardApplication | None:
+    """The customer's open application (one at most: a partial unique index says so)."""
+    return next(iter(_OPEN_APPLICATION(customer.pk)), None)
+
+
+# Read at every sale that qualifies for a card while one is open: compiled once per process.
+_OPEN_APPLICATION = Compiled(lambda customer_id: CardApplication.objects.open().filter(customer_id=customer_id)[:1])
 
 
 def _open_for(customer: Customer, tier: str, version: RuleVersion, purchase: Purchase | None, by):
