@@ -15,7 +15,7 @@ class StoreQuerySet(models.QuerySet):
             return self.all()
         if profile.role == Role.SUPERVISOR:
             return self.filter(region=profile.region) if profile.region else self.none()
-        return self.filter(pk=profile.store_id) if profile.store_id else self.none()
+        return self.filter(pk=profile.only_store_id) if profile.only_store_id else self.none()
 
 
 class Store(models.Model):
@@ -94,6 +94,12 @@ class StaffProfile(models.Model):
     @property
     def is_head_office(self) -> bool:
         return self.role == Role.HEAD_OFFICE
+
+    @property
+    def only_store_id(self) -> int | None:
+        """The one store whose data this member of staff reads (``Store.objects.visible_to``);
+        None for head office and supervisors, who read several, and for staff without a store."""
+        return None if self.role in (Role.HEAD_OFFICE, Role.SUPERVISOR) else self.store_id
 
     @property
     def is_manager(self) -> bool:

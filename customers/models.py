@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm.access import ScopedQuerySet
+from crm.db import Compiled
 from crm.models import Store, staff_profile
 from customers import crypto
 from customers.validators import display_mobile, mask_id_number
@@ -70,7 +70,9 @@ class CustomerQuerySet(models.QuerySet):
             return self.none()
         if profile.is_head_office:
             return self.all()
-        stores = Store.objects.visible_to(user)
+        return self._in_stores(Store.objects.visible_to(user), shared_with)
+
+    def _in_stores(self, stores, shared_with):
         shared = shared_with(stores)
         return (
             self.filter(Q(home_store__in=stores) | shared) if shared is not None else self.filter(home_store__in=stores)
@@ -90,9 +92,16 @@ class CustomerQuerySet(models.QuerySet):
     def visible_one_to(self, user) -> "CustomerQuerySet":
         """``visible_to`` for fetching one customer by key: the share is an EXISTS on the
         customer's own rows, so the fetch is one query (a list keeps ``visible_to``)."""
-        return self._scoped(
-            user, lambda stores: Exists(CustomerStoreShare.objects.filter(customer=OuterRef("pk"), store__in=stores))
-        )
+        return self._scoped(user, _share_exists)
+
+    def one_visible_to(self, user, pk: int) -> "Customer | None":
+        """``visible_one_to(user).filter(pk=pk).first()``, the till's fetch at every sale:
+        for staff of one store, the same SQL compiled once per process (``crm.db.Compiled``)."""
+        profile = staff_profile(user)
+        store_id = profile.only_store_id if profile is not None and not self.query.where else None
+        if not store_id:
+            return self.visible_one_to(user).filter(pk=pk).first()
+        return next(iter(_ONE_OF_STORE(pk, store_id)), None)
 
     def of_store(self, store) -> "CustomerQuerySet":
         """What a clerk of ``store`` sees (the POS's API key acts for one store)."""
@@ -112,6 +121,15 @@ class CustomerQuerySet(models.QuerySet):
         if len(digits) >= 3:
             q |= Q(mobile__contains=digits) | Q(card_number__icontains=digits)
         return self.filter(q)
+
+
+def _share_exists(stores):
+    return Exists(CustomerStoreShare.objects.filter(customer=OuterRef("pk"), store__in=stores))
+
+
+_ONE_OF_STORE = Compiled(
+    lambda pk, store: Customer.objects.filter(pk=pk)._in_stores(Store.objects.filter(pk=store), _share_exists)[:1]
+)
 
 
 class Customer(models.Model):
@@ -417,70 +435,13 @@ class PurchaseLine(models.Model):
         return f"{self.item} × {self.quantity}"
 
 
-class ContactChannel(models.TextChoices):
-    CALL = "call", _("Call")
-    SMS = "sms", _("SMS")
-    VISIT = "visit", _("Visit")
-    WECHAT = "wechat", _("WeChat")
-    IN_STORE = "in_store", _("In store")
-
-
-class ContactOutcome(models.TextChoices):
-    SATISFIED = "satisfied", _("Reached, satisfied")
-    PROBLEM = "problem", _("Reached, has a problem")
-    NOT_REACHED = "not_reached", _("Not reached")
-    WRONG_NUMBER = "wrong_number", _("Wrong number")
-    CALL_BACK = "call_back", _("Call back another time")
-    SENT = "sent", _("Message sent")
-    NOTE = "note", _("Note")
-
-
-class ChurnReason(models.TextChoices):
-    """Why a customer stopped buying (seed 003)."""
-
-    MOVED = "moved", _("Moved away")
-    SERVICE = "service", _("Service")
-    MERCHANDISE = "merchandise", _("Merchandise")
-    COMPETITOR = "competitor", _("Competitor")
-    AFTER_SALES = "after_sales", _("After-sales")
-    NO_CALLBACK = "no_callback", _("No callback")
-    STAFF_TURNOVER = "staff_turnover", _("Staff turnover")
-    OTHER = "other", _("Other")
-
-
-class ContactLogQuerySet(ScopedQuerySet):
-    scope_field = "store"
-
-
-class ContactLog(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
-    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    purpose = models.CharField(_("purpose"), max_length=100, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=ContactOutcome.choices)
-    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
-    churn_reason = models.CharField(_("churn reason"), max_length=20, choices=ChurnReason.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-
-    objects = ContactLogQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-occurred_at", "-id"]
-        verbose_name = _("contact")
-        verbose_name_plural = _("contact log")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
-                name="contact_satisfaction_1_to_5",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.customer} {self.get_channel_display()} {self.get_outcome_display()}"
-
-
+from customers.contacts.models import (  # noqa: E402,F401
+    ChurnReason,
+    ContactChannel,
+    ContactLog,
+    ContactLogQuerySet,
+    ContactOutcome,
+)
 from customers.importing.models import ImportJob  # noqa: E402,F401
 from customers.privacy.models import (  # noqa: E402,F401
     ConsentRecord,

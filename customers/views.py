@@ -97,7 +97,7 @@ def _sale_customer(request, store) -> tuple[Customer | None, str]:
         return customer, token
     customer_id = id_param(request.GET, "customer")
     if customer_id is not None:
-        customer = Customer.objects.visible_one_to(request.user).filter(pk=customer_id).first()
+        customer = Customer.objects.one_visible_to(request.user, customer_id)
         if customer is None:
             raise Http404
         return customer, ""

@@ -13,8 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,12 +170,15 @@ def earn_for_new_purchase(purchase: Purchase, also: list[tuple[str, list]] = ())
     when = timezone.now()
     days = expiry_days()
     by = purchase.clerk
-    balance = PointsAccount.objects.filter(customer_id=purchase.customer_id).values("balance")[:1]
+    table = connection.ops.quote_name(PointsAccount._meta.db_table)
+    balance = (
+        f"COALESCE((SELECT balance FROM {table} WHERE customer_id = %s), 0) + %s",
+        [purchase.customer_id, points],
+    )
     entry = PointsEntry(
         customer_id=purchase.customer_id,
         kind=EntryKind.EARN,
         points=points,
-        balance_after=Coalesce(Subquery(balance), Value(0)) + Value(points),
         reason=(_("Purchase %(receipt)s") % {"receipt": purchase.receipt_number})[:200],
         by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         at=when,
@@ -185,7 +187,6 @@ def earn_for_new_purchase(purchase: Purchase, also: list[tuple[str, list]] = ())
         remaining=points,
         expires_on=timezone.localdate(when) + dt.timedelta(days=days) if points and days else None,
     )
-    table = connection.ops.quote_name(PointsAccount._meta.db_table)
     account = (
         f"INSERT INTO {table} (customer_id, balance, updated_at) SELECT %s, %s, %s FROM inserted WHERE true "
         f"ON CONFLICT (customer_id) DO UPDATE SET balance = {table}.balance + EXCLUDED.balance, "
@@ -193,9 +194,9 @@ def earn_for_new_purchase(purchase: Purchase, also: list[tuple[str, list]] = ())
         [purchase.customer_id, points, connection.ops.adapt_datetimefield_value(when)],
     )
     # The ledger line and the account's move in one statement (the account only if the line is new).
-    if not insert_unless_conflict(entry, then=[account, *also]):
+    # balance_after is worked out by the database: read back only if asked for.
+    if not insert_unless_conflict(entry, then=[account, *also], computed={"balance_after": balance}):
         return _existing(entry.idempotency_key)
-    del entry.balance_after  # computed by the database: read back only if asked for
     return entry
 
 

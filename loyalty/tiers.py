@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.access import audit
-from crm.db import insert_unless_conflict
+from crm.db import Compiled, insert_unless_conflict
 from customers.models import Customer, Purchase, Tier
 from loyalty import defaults
 from loyalty.models import (
+    OPEN_STATUSES,
     UPGRADE_TIERS,
     ApplicationEvent,
     ApplicationStatus,
@@ -126,18 +127,23 @@ def standings(customer: Customer, on: dt.date, version: RuleVersion | None = Non
     return result
 
 
-def _rules_and_standings(customer: Customer, on: dt.date) -> tuple[RuleVersion, dict[str, Standing]]:
+# What a sale's evaluation knows of the customer's open application when it was not read.
+UNREAD = object()
+
+
+def _rules_and_standings(customer: Customer, on: dt.date) -> tuple[RuleVersion, dict[str, Standing], object]:
     """``current_rules()`` and ``standings()`` in one query on PostgreSQL (at every sale):
     each rule of the latest version with its version and the customer's purchases that
-    count toward it."""
+    count toward it, and the target tier of the customer's open application (None: none
+    is open; ``UNREAD`` elsewhere)."""
     if connection.vendor != "postgresql":
         version = current_rules()
-        return version, standings(customer, on, version)
+        return version, standings(customer, on, version), UNREAD
     q = connection.ops.quote_name
-    rule, ver, purchase = (q(m._meta.db_table) for m in (TierRule, RuleVersion, Purchase))
+    rule, ver, purchase, app = (q(m._meta.db_table) for m in (TierRule, RuleVersion, Purchase, CardApplication))
     sql = f"""
         SELECT r.id, r.tier, r.single_threshold, r.cumulative_threshold, r.window_days,
-               v.id, v.number, v.created_at, v.created_by_id, v.note, a.single, a.spent
+               v.id, v.number, v.created_at, v.created_by_id, v.note, a.single, a.spent, o.target_tier
         FROM {rule} r JOIN {ver} v ON v.id = r.version_id
         LEFT JOIN LATERAL (
             SELECT MAX(p.total) AS single, SUM(p.total) AS spent FROM {purchase} p
@@ -145,18 +151,24 @@ def _rules_and_standings(customer: Customer, on: dt.date) -> tuple[RuleVersion, 
               -- days of 24 hours: Asia/Shanghai keeps no summer time
               AND (r.window_days IS NULL OR p.purchased_at >= %s - (r.window_days - 1) * INTERVAL '1 day')
         ) a ON true
+        LEFT JOIN LATERAL (
+            SELECT target_tier FROM {app} WHERE customer_id = %s AND status = ANY(%s::text[]) LIMIT 1
+        ) o ON true
         WHERE v.id = (SELECT id FROM {ver} ORDER BY number DESC LIMIT 1)
         ORDER BY r.id"""
+    open_statuses = [str(s) for s in OPEN_STATUSES]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [customer.pk, _day_start(on + dt.timedelta(days=1)), _day_start(on)])
+        cursor.execute(
+            sql, [customer.pk, _day_start(on + dt.timedelta(days=1)), _day_start(on), customer.pk, open_statuses]
+        )
         rows = cursor.fetchall()
     if not rows:  # a flushed database: the defaults, as current_rules() writes them
         version = current_rules()
-        return version, standings(customer, on, version)
+        return version, standings(customer, on, version), UNREAD
     version_id, number, created_at, created_by_id, note = rows[0][5:10]
     version = RuleVersion(id=version_id, number=number, created_at=created_at, created_by_id=created_by_id, note=note)
     rules, found = [], {}
-    for rule_id, tier, single, cumulative, window, *_version, max_single, spent in rows:
+    for rule_id, tier, single, cumulative, window, *_version, max_single, spent, _open in rows:
         rule = TierRule(
             id=rule_id,
             version=version,
@@ -168,7 +180,7 @@ def _rules_and_standings(customer: Customer, on: dt.date) -> tuple[RuleVersion, 
         rules.append(rule)
         found[tier] = Standing(tier, rule, max_single or ZERO, (spent or ZERO) if window else customer.cumulative_spend)
     version._prefetched_objects_cache = {"rules": rules}
-    return version, found
+    return version, found, rows[0][-1]
 
 
 def evaluate_tier(
@@ -177,9 +189,11 @@ def evaluate_tier(
     """Which tier the rules make ``customer`` eligible for on ``on`` (never lower than the
     tier they hold). Records the evaluation with the rule version; returns it
     (``.eligible_tier``, ``.rule_version``). ``record=False`` (a purchase's, which the
-    caller writes with its points): the evaluation unsaved."""
+    caller writes with its points): the evaluation unsaved. A purchase's evaluation also
+    carries ``open_target``, what the same read saw of the open application (see
+    ``_rules_and_standings``), for ``check_eligibility``."""
     on = on or timezone.localdate()
-    version, found = _rules_and_standings(customer, on)
+    version, found, open_target = _rules_and_standings(customer, on)
     eligible = customer.tier
     for tier in UPGRADE_TIERS:
         if found[tier].met and tier_rank(tier) > tier_rank(eligible):
@@ -200,6 +214,7 @@ def evaluate_tier(
         )
         return evaluation
     evaluation = TierEvaluation(customer=customer, on=on, purchase=purchase, **fields)
+    evaluation.open_target = open_target
     if record:
         evaluation.save(force_insert=True)
     return evaluation
@@ -257,7 +272,8 @@ def check_eligibility(
     evaluation: TierEvaluation | None = None,
 ) -> CardApplication | None:
     """Evaluate and, if the customer qualifies for a higher tier, make sure one card
-    application is open for it. Returns the open application (new or existing) or None.
+    application is open for it. Returns the open application (new or existing) or None;
+    a sale's check (``purchase``) returns None whenever it opens nothing.
 
     Runs under the customer's row lock (taken here; the purchase already holds it), so
     two purchases at once open one application; a partial unique index backs that up.
@@ -271,13 +287,18 @@ def check_eligibility(
         eligible = evaluation.eligible_tier
         if tier_rank(eligible) <= tier_rank(customer.tier) and purchase is not None:
             return None  # the sale asks for nothing back: no look-up of the open application
-        if purchase is not None:
+        seen = getattr(evaluation, "open_target", UNREAD) if purchase is not None else UNREAD
+        if seen is not UNREAD and seen is not None and tier_rank(eligible) <= tier_rank(seen):
+            # The evaluation's read, under the customer's lock, saw one open for this card
+            # or a better one: nothing to open or raise, and the sale asks for nothing back.
+            return None
+        if purchase is not None and (seen is None or seen is UNREAD):
             # A sale opens the application unless one is open (the partial unique index
             # says so), without looking first: the look-up only when one is.
             application = _open_for(customer, eligible, evaluation.rule_version, purchase, by)
             if application is not None:
                 return application
-        open_application = CardApplication.objects.open().filter(customer=customer).first()
+        open_application = _open_application(customer)
         if tier_rank(eligible) <= tier_rank(customer.tier):
             return open_application
         if open_application is not None:
@@ -296,7 +317,16 @@ def check_eligibility(
             return None
         application = _open_for(customer, eligible, evaluation.rule_version, purchase, by)
         # None: the daily check (which takes no customer lock) opened one meanwhile.
-        return application or CardApplication.objects.open().filter(customer=customer).first()
+        return application or _open_application(customer)
+
+
+def _open_application(customer: Customer) -> CardApplication | None:
+    """The customer's open application (one at most: a partial unique index says so)."""
+    return next(iter(_OPEN_APPLICATION(customer.pk)), None)
+
+
+# Read at every sale that qualifies for a card while one is open: compiled once per process.
+_OPEN_APPLICATION = Compiled(lambda customer_id: CardApplication.objects.open().filter(customer_id=customer_id)[:1])
 
 
 def _open_for(customer: Customer, tier: str, version: RuleVersion, purchase: Purchase | None, by):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crm.access import audit
+from crm.db import insert_ignoring_conflicts
 from customers.models import Customer, Purchase, Tier
 from followups.models import CadenceRule, Channel, CustomerCadence, FollowUpTask, TaskKind, TaskStatus
 
@@ -58,7 +59,7 @@ def create_plan(purchase: Purchase) -> list[FollowUpTask]:
                     due_date=due,
                 )
             )
-        FollowUpTask.objects.bulk_create(tasks, ignore_conflicts=True)
+        insert_ignoring_conflicts(tasks)
     return tasks
 
 

@@ -51,6 +51,25 @@ def test_a_second_eligible_purchase_while_an_application_is_open_opens_no_other(
     assert applications(customer_a) == [("B", "created")]
 
 
+def test_a_purchase_while_the_application_is_open_writes_and_reads_no_application(customer_a, clerk_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buy(customer_a, "1600", clerk=clerk_a)
+    with CaptureQueriesContext(connection) as ctx:
+        buy(customer_a, "1700", clerk=clerk_a)
+    assert not [q["sql"] for q in ctx.captured_queries if '"loyalty_cardapplication" (' in q["sql"]]
+    assert not [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "loyalty_cardapplication"')]
+    assert applications(customer_a) == [("B", "created")]
+
+
+def test_a_purchase_after_a_rejection_opens_a_new_application(customer_a, clerk_a):
+    buy(customer_a, "1600", clerk=clerk_a)
+    CardApplication.objects.filter(customer=customer_a).update(status="rejected")
+    buy(customer_a, "1700", clerk=clerk_a)
+    assert sorted(applications(customer_a)) == [("B", "created"), ("B", "rejected")]
+
+
 def test_a_gold_purchase_while_silver_is_open_raises_the_open_application(customer_a, clerk_a):
     buy(customer_a, "1600", clerk=clerk_a)
     buy(customer_a, "3200", clerk=clerk_a)
