@@ -221,10 +221,12 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         indexes = [
             models.Index(fields=["home_store", "tier"]),
-            models.Index(fields=["home_store", "-last_purchase_at"]),
+            # The lists' order, id included: customers who never bought (NULL, an import's
+            # many) all tie on the date, and without the id the page sorts every one of them.
+            models.Index(fields=["home_store", "-last_purchase_at", "-id"]),
             models.Index(fields=["name"]),
             models.Index(fields=["home_store", "created_at"]),
-            models.Index(fields=["tier", "-last_purchase_at"]),
+            models.Index(fields=["tier", "-last_purchase_at", "-id"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(cumulative_spend__gte=0), name="customer_spend_not_negative"),
