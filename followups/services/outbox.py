@@ -16,7 +16,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from crm.db import bulk_set
+from crm.db import bulk_set, insert_ignoring_conflicts
 from customers.models import ContactChannel, ContactLog, ContactOutcome, Purchase, PurchaseLine
 from followups import notes
 from followups.models import Channel, FollowUpTask, MessageStatus, OutboundMessage, TaskStatus
@@ -58,9 +58,18 @@ def queue_due_messages(day: dt.date) -> dict:
         blocked = [task.id for task in batch if not task.customer.can_receive_sms]
         sending = [task for task in batch if task.customer.can_receive_sms]
         texts = _texts(sending, day, gifts)
-        _insert_messages(
+        # The INSERT's SQL is compiled once per batch size (crm.db.insert_ignoring_conflicts):
+        # a key already queued is skipped.
+        insert_ignoring_conflicts(
             [
-                (f"task:{task.id}", task.customer_id, task.store_id, task.id, task.customer.mobile, texts[task.id])
+                OutboundMessage(
+                    key=f"task:{task.id}",
+                    customer_id=task.customer_id,
+                    store_id=task.store_id,
+                    task_id=task.id,
+                    mobile=task.customer.mobile,
+                    body=texts[task.id],
+                )
                 for task in sending
             ]
         )
@@ -92,30 +101,6 @@ QUEUED_FIELDS = [
     "purchase__id",
     "purchase__store_id",
 ]
-
-
-def _insert_messages(rows: list[tuple]) -> None:
-    """Queue (key, customer, store, task, mobile, text) rows; a key already queued is skipped."""
-    if not rows:
-        return
-    now = timezone.now()
-    if connection.vendor != "postgresql":
-        OutboundMessage.objects.bulk_create(
-            [
-                OutboundMessage(key=k, customer_id=c, store_id=s, task_id=t, mobile=m, body=b)
-                for k, c, s, t, m, b in rows
-            ],
-            ignore_conflicts=True,
-        )
-        return
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, 0, '', '', %s)"] * len(rows))
-    params = [value for row in rows for value in (*row, MessageStatus.QUEUED, now)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {OutboundMessage._meta.db_table} (key, customer_id, store_id, task_id, mobile, body, status, "
-            f"attempts, provider_id, last_error, created_at) VALUES {values} ON CONFLICT DO NOTHING",
-            params,
-        )
 
 
 def _texts(tasks: list[FollowUpTask], day: dt.date, gifts: list) -> dict[int, str]:
