@@ -8,7 +8,12 @@ from django.db.models.sql import InsertQuery
 
 
 def insert_unless_conflict(
-    obj, *, then: list[tuple[str, list]] = (), returning: list | None = None, computed: dict | None = None
+    obj,
+    *,
+    then: list[tuple[str, list]] = (),
+    returning: list | None = None,
+    computed: dict | None = None,
+    unless: tuple[str, list] | None = None,
 ) -> bool:
     """INSERT ``obj`` with ``ON CONFLICT DO NOTHING … RETURNING`` its primary key.
 
@@ -22,7 +27,9 @@ def insert_unless_conflict(
     list), the row the last of them returns (``… RETURNING …``) is appended to it.
     ``computed``: fields (by attname) whose value is an SQL expression ``(sql, params)``
     worked out by the database, such as a balance read in the statement; left unloaded
-    on ``obj`` (read back if asked for).
+    on ``obj`` (read back if asked for). ``unless``: an SQL condition ``(sql, params)``
+    under which nothing is written either, checked in the same statement (``INSERT …
+    SELECT … WHERE NOT …``), such as a value another table already holds.
     """
     model = type(obj)
     using = router.db_for_write(model, instance=obj)
@@ -31,6 +38,8 @@ def insert_unless_conflict(
     fields = [f for f in model._meta.local_concrete_fields if not (f.primary_key and getattr(obj, f.attname) is None)]
     fields = [f for f in fields if not getattr(f, "generated", False)]
     sql, params = _insert_sql(model, fields, [obj], using, computed or {}, returning=True)
+    if unless is not None:
+        sql, params = _guarded(sql, params, unless)
     combined = then and connection.vendor == "postgresql"
     if combined:
         parts = [f"inserted AS ({sql})"] + [f"then_{i} AS ({then_sql})" for i, (then_sql, _p) in enumerate(then)]
@@ -59,6 +68,15 @@ def insert_unless_conflict(
     obj._state.adding = False
     obj._state.db = using
     return True
+
+
+def _guarded(sql: str, params: list, unless: tuple[str, list]) -> tuple[str, list]:
+    """One row's ``INSERT … VALUES (…) ON CONFLICT …`` (SQLite: ``INSERT OR IGNORE …
+    VALUES (…) RETURNING …``) as ``INSERT … SELECT … WHERE NOT (unless) …``."""
+    head, values = sql.split(" VALUES (", 1)
+    end = " ON CONFLICT" if " ON CONFLICT" in values else " RETURNING"
+    values, tail = values.rsplit(")" + end, 1)
+    return f"{head} SELECT {values} WHERE NOT ({unless[0]}){end}{tail}", [*params, *unless[1]]
 
 
 def insert_ignoring_conflicts(objs: list) -> None:

@@ -70,30 +70,47 @@ def _card_format() -> str:
     return settings.LOYALTY_CARD_NUMBER_FORMAT
 
 
+def _card_prefix(tier: str, store, on: dt.date | None) -> tuple[str, dict]:
+    parts = {"tier": tier, "year": (on or timezone.localdate()).year, "store": store.code if store else ""}
+    return _card_format().format(seq=_Marker(), **parts)[:40], parts
+
+
+def _draw_card_number(prefix: str, parts: dict) -> str:
+    """The prefix's next number, not checked against numbers on file. The prefix's row
+    stays locked until the card's transaction ends."""
+    table = connection.ops.quote_name(CardSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
+            f"ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix],
+        )
+        return _card_format().format(seq=cursor.fetchone()[0], **parts)
+
+
+def _number_on_file(number: str) -> tuple[str, list]:
+    """Whether a customer carries ``number``: numbers brought in from the paper register
+    may already use the format (the cards' own numbers are unique)."""
+    return f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(Customer._meta.db_table)} WHERE card_number = %s)", [
+        number
+    ]
+
+
+def _taken(number: str) -> bool:
+    on_file, params = _number_on_file(number)
+    cards = connection.ops.quote_name(MembershipCard._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {on_file} OR EXISTS (SELECT 1 FROM {cards} WHERE number = %s)", [*params, number])
+        return cursor.fetchone()[0]
+
+
 def new_card_number(tier: str, store=None, on: dt.date | None = None) -> str:
     """The next unused number in the configured format; ``{seq}`` runs per prefix."""
-    fmt = _card_format()
-    parts = {"tier": tier, "year": (on or timezone.localdate()).year, "store": store.code if store else ""}
-    prefix = fmt.format(seq=_Marker(), **parts)[:40]
-    q = connection.ops.quote_name
-    table = q(CardSequence._meta.db_table)
-    taken = (
-        f"SELECT EXISTS (SELECT 1 FROM {q(Customer._meta.db_table)} WHERE card_number = %s) "
-        f"OR EXISTS (SELECT 1 FROM {q(MembershipCard._meta.db_table)} WHERE number = %s)"
-    )
-    with connection.cursor() as cursor:
-        while True:
-            # The prefix's row stays locked until the card's transaction ends.
-            cursor.execute(
-                f"INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
-                f"ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-                [prefix],
-            )
-            number = fmt.format(seq=cursor.fetchone()[0], **parts)
-            # Numbers brought in from the paper register may already use the format.
-            cursor.execute(taken, [number, number])
-            if not cursor.fetchone()[0]:
-                return number
+    prefix, parts = _card_prefix(tier, store, on)
+    while True:
+        number = _draw_card_number(prefix, parts)
+        if not _taken(number):
+            return number
 
 
 def _void_cards(customer: Customer, by, reason: str) -> list[str]:
@@ -135,17 +152,21 @@ def issue_points_card(customer: Customer, *, by, store=None) -> MembershipCard |
     the customer lock."""
     if customer.card_number:
         return None
-    number = new_card_number(Tier.C, store=store or customer.home_store)
-    card = MembershipCard(customer=customer, number=number, tier=Tier.C, issued_by=_user(by))
+    prefix, parts = _card_prefix(Tier.C, store or customer.home_store, None)
     customers = connection.ops.quote_name(Customer._meta.db_table)
-    on_file = (
-        f"UPDATE {customers} SET card_number = %s, updated_at = %s FROM inserted WHERE {customers}.id = %s",
-        [number, connection.ops.adapt_datetimefield_value(timezone.now()), customer.pk],
-    )
-    if not insert_unless_conflict(card, then=[on_file]):  # the card and its number on file: one statement
-        raise IntegrityError(f"card number {number} is taken")
-    customer.card_number = number
-    return card
+    while True:
+        number = _draw_card_number(prefix, parts)
+        card = MembershipCard(customer=customer, number=number, tier=Tier.C, issued_by=_user(by))
+        on_file = (
+            f"UPDATE {customers} SET card_number = %s, updated_at = %s FROM inserted WHERE {customers}.id = %s",
+            [number, connection.ops.adapt_datetimefield_value(timezone.now()), customer.pk],
+        )
+        # The card, unless its number is taken, and the number on file: one statement.
+        if insert_unless_conflict(card, then=[on_file], unless=_number_on_file(number)):
+            customer.card_number = number
+            return card
+        if not _taken(number):  # not the number: the customer's one valid card
+            raise IntegrityError(f"customer {customer.pk} already holds a valid card")
 
 
 def _change_tier(customer: Customer, tier: str, *, by, source: str, reason: str = "", application=None) -> TierChange:

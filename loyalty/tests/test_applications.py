@@ -64,6 +64,28 @@ def test_it_skips_card_numbers_already_in_use(customer_a, clerk_a, manager_a, he
     assert customer_a.card_number == "B2025000002"
 
 
+def test_the_points_card_skips_numbers_held_by_a_customer_or_a_card(customer_a, clerk_a, store_a):
+    """The number is checked in the card's own INSERT: taken numbers are passed over, the
+    card and the customer's number still agree."""
+    CustomerFactory(home_store=store_a, card_number="C2025000001")  # from the paper register
+    other = CustomerFactory(home_store=store_a)
+    MembershipCard.objects.create(customer=other, number="C2025000002", tier=Tier.C, voided_at="2025-01-01T00:00Z")
+    with time_machine.travel(dt.datetime(2025, 3, 1, 4, tzinfo=dt.UTC)):
+        buy(customer_a, "300", clerk=clerk_a)
+    customer_a.refresh_from_db()
+    assert customer_a.card_number == "C2025000003"
+    assert MembershipCard.objects.get(customer=customer_a, voided_at__isnull=True).number == "C2025000003"
+
+
+def test_a_points_card_for_a_customer_who_holds_a_valid_card_fails_rather_than_loops(customer_a, clerk_a):
+    from django.db import IntegrityError
+
+    MembershipCard.objects.create(customer=customer_a, number="X1", tier=Tier.C)  # card_number left empty
+    with pytest.raises(IntegrityError, match="valid card"):
+        services.issue_points_card(customer_a, by=clerk_a)
+    assert MembershipCard.objects.filter(customer=customer_a).count() == 1
+
+
 def test_silver_to_gold_voids_the_silver_card(customer_a, clerk_a, manager_a, head_office):
     services.approve_application(submitted(customer_a, clerk_a, manager_a), by=head_office)
     customer_a.refresh_from_db()
