@@ -98,8 +98,8 @@ def timed_parts(summary) -> dict:
     wrap("summarise_period", lambda kind, key, *rest: f"period {key}")
     refresh = summary.customer_facts.refresh
 
-    def counted(period_id, *args):
-        result = refresh(period_id, *args)
+    def counted(period_id, *args, **kwargs):
+        result = refresh(period_id, *args, **kwargs)
         parts[f"    facts of period {period_id}: {result}"] = 0.0
         return result
 

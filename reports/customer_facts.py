@@ -8,15 +8,26 @@ rewrites the few thousand rows its sales, callbacks and rank shifts touched inst
 deleting and re-inserting every buyer of the quarter, half year and year (a million rows
 with five indexes each at a million customers). A period computed for the first time is
 inserted directly.
+
+On PostgreSQL a period computed before needs even less: triggers (migration
+``reports/0004``) name in ``FactSourceChange`` every customer whose purchases, home store,
+referrals, rated contacts or complaint surveys changed, whatever code changed them. The
+summary job claims those names (``claim_changes``) and recomputes the figures of those
+customers only, plus of those the period's newly covered days bring; then it places
+every buyer of the period in their classes again from per-store thresholds (a customer's
+score depends only on how many customers of their store are below them), and writes the
+rows whose class moved. Neither step reads the period's purchases as a whole.
 """
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 
+from crm import pareto
+from crm.models import Store
 from customers.models import ContactLog, Customer, Purchase
 from reports import rules
-from reports.models import CustomerPeriod
+from reports.models import CustomerPeriod, FactSourceChange, Period
 
 # What a fact row holds besides its period (the temporary table's columns, in order).
 COLUMNS = [
@@ -38,6 +49,44 @@ COLUMNS = [
     "referrals",
 ]
 CHANGED = "reports_changed_facts"
+CLAIMED = "reports_claimed_changes"
+TOUCHED = "reports_touched_customers"
+FIGURES = COLUMNS[:6] + COLUMNS[11:]  # what a customer's own rows give, before ranking
+CLASSES = ["abc", "r", "f", "m", "segment"]
+
+# A customer's own figures in the period: their purchases (``{only}`` may narrow the
+# customers), then the rated contacts, surveys and referrals (``{side}`` joins, each
+# narrowed by ``{only_side}``) of the rows ``s``.
+_AGG_SQL = """
+    SELECT p.customer_id AS customer_id, c.home_store_id AS store_id, COUNT(*) AS purchases,
+           SUM(p.total) AS amount, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at
+    FROM {purchase} p JOIN {customer} c ON c.id = p.customer_id
+    WHERE p.is_imported = %(false)s AND p.purchased_at >= %(lower)s AND p.purchased_at < %(upper)s {only}
+    GROUP BY p.customer_id, c.home_store_id
+"""
+_SIDE_COLUMNS = """
+       COALESCE(cl.rated, 0) AS rated, COALESCE(cl.rating_sum, 0) AS rating_sum,
+       COALESCE(cs.surveys, 0) AS surveys, COALESCE(cs.survey_sum, 0) AS survey_sum,
+       COALESCE(rf.referrals, 0) AS referrals
+"""
+_SIDE_SQL = """
+LEFT JOIN (
+    SELECT customer_id, COUNT(*) AS rated, SUM(satisfaction) AS rating_sum FROM {contact}
+    WHERE satisfaction IS NOT NULL AND occurred_at >= %(lower)s AND occurred_at < %(upper)s {only_side}
+    GROUP BY customer_id
+) cl ON cl.customer_id = s.customer_id
+LEFT JOIN (
+    SELECT customer_id, COUNT(*) AS surveys, SUM(survey_score) AS survey_sum FROM {complaint}
+    WHERE customer_id IS NOT NULL AND survey_score IS NOT NULL
+      AND survey_answered_at >= %(lower)s AND survey_answered_at < %(upper)s {only_side}
+    GROUP BY customer_id
+) cs ON cs.customer_id = s.customer_id
+LEFT JOIN (
+    SELECT referred_by_id AS customer_id, COUNT(*) AS referrals FROM {customer}
+    WHERE referred_by_id IS NOT NULL AND created_at >= %(lower)s AND created_at < %(upper)s {only_referrer}
+    GROUP BY referred_by_id
+) rf ON rf.customer_id = s.customer_id
+"""
 
 # Ranks within each home store. Ties share a rank (RANK()), so tied customers always
 # land in the same class: the class of the first position the tie occupies.
@@ -46,13 +95,7 @@ CHANGED = "reports_changed_facts"
 # sharing the lower score (R ascends with the last purchase time: most recent scores 5).
 # Every window is a sort of the period's buyers: spend class and M share one.
 _SELECT_SQL = """
-WITH agg AS (
-    SELECT p.customer_id AS customer_id, c.home_store_id AS store_id, COUNT(*) AS purchases,
-           SUM(p.total) AS amount, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at
-    FROM {purchase} p JOIN {customer} c ON c.id = p.customer_id
-    WHERE p.is_imported = %(false)s AND p.purchased_at >= %(lower)s AND p.purchased_at < %(upper)s
-    GROUP BY p.customer_id, c.home_store_id
-), ranked AS (
+WITH agg AS ({agg}), ranked AS (
     SELECT agg.*,
            COUNT(*) OVER (PARTITION BY store_id) AS n,
            RANK() OVER by_spend AS spend_rank,
@@ -73,49 +116,59 @@ SELECT s.customer_id, s.store_id, s.purchases, s.amount, s.first_at, s.last_at,
        {pareto} AS abc,
        s.r, s.f, s.m,
        {segment} AS segment,
-       COALESCE(cl.rated, 0) AS rated, COALESCE(cl.rating_sum, 0) AS rating_sum,
-       COALESCE(cs.surveys, 0) AS surveys, COALESCE(cs.survey_sum, 0) AS survey_sum,
-       COALESCE(rf.referrals, 0) AS referrals
+       {side_columns}
 FROM scored s
-LEFT JOIN (
-    SELECT customer_id, COUNT(*) AS rated, SUM(satisfaction) AS rating_sum FROM {contact}
-    WHERE satisfaction IS NOT NULL AND occurred_at >= %(lower)s AND occurred_at < %(upper)s
-    GROUP BY customer_id
-) cl ON cl.customer_id = s.customer_id
-LEFT JOIN (
-    SELECT customer_id, COUNT(*) AS surveys, SUM(survey_score) AS survey_sum FROM {complaint}
-    WHERE customer_id IS NOT NULL AND survey_score IS NOT NULL
-      AND survey_answered_at >= %(lower)s AND survey_answered_at < %(upper)s
-    GROUP BY customer_id
-) cs ON cs.customer_id = s.customer_id
-LEFT JOIN (
-    SELECT referred_by_id AS customer_id, COUNT(*) AS referrals FROM {customer}
-    WHERE referred_by_id IS NOT NULL AND created_at >= %(lower)s AND created_at < %(upper)s
-    GROUP BY referred_by_id
-) rf ON rf.customer_id = s.customer_id
+{side}
+"""
+# The same figures unranked (``FIGURES``), for the customers of ``{only}``.
+_FIGURES_SQL = """
+WITH agg AS ({agg})
+SELECT s.customer_id, s.store_id, s.purchases, s.amount, s.first_at, s.last_at, {side_columns}
+FROM agg s
+{side}
 """
 
 
-def _select_sql() -> str:
+def _tables() -> dict:
     from complaints.models import Complaint
 
-    return _SELECT_SQL.format(
+    return {
+        "purchase": Purchase._meta.db_table,
+        "customer": Customer._meta.db_table,
+        "contact": ContactLog._meta.db_table,
+        "complaint": Complaint._meta.db_table,
+    }
+
+
+def _select_sql(template: str = _SELECT_SQL, only: str = "") -> str:
+    """``template`` over every buyer of the period, or those of the temporary table
+    ``only`` names."""
+    tables = _tables()
+    narrow = {"only": "", "only_side": "", "only_referrer": ""}
+    if only:
+        narrow = {
+            "only": f"AND p.customer_id IN (SELECT customer_id FROM {only})",
+            "only_side": f"AND customer_id IN (SELECT customer_id FROM {only})",
+            "only_referrer": f"AND referred_by_id IN (SELECT customer_id FROM {only})",
+        }
+    return template.format(
+        agg=_AGG_SQL.format(**tables, **narrow),
+        side=_SIDE_SQL.format(**tables, **narrow),
+        side_columns=_SIDE_COLUMNS,
         pareto=rules.pareto_sql("s.spend_rank", "s.n"),
         segment=rules.segment_sql("s.r", "s.f"),
-        purchase=Purchase._meta.db_table,
-        customer=Customer._meta.db_table,
-        contact=ContactLog._meta.db_table,
-        complaint=Complaint._meta.db_table,
     )
 
 
-def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime) -> dict:
+def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime, *, since: dt.datetime | None = None) -> dict:
     """Bring the period's facts up to date from purchases in [lower, upper); returns the
     rows inserted, updated and deleted. Runs inside the caller's transaction, which holds
-    the period's row lock."""
+    the period's row lock. ``since``: the upper bound of the period's last computation,
+    whose changes since are all claimed (``claim_changes``): only the customers they
+    name, and those of [since, upper), are recomputed."""
     facts = CustomerPeriod._meta.db_table
     columns = ", ".join(COLUMNS)
-    params = {"false": False, "lower": lower, "upper": upper, "period": period_id}
+    params = {"false": False, "lower": lower, "upper": upper, "period": period_id, "since": since}
     with connection.cursor() as cursor:
         if not CustomerPeriod.objects.filter(period_id=period_id).exists():
             cursor.execute(
@@ -123,6 +176,8 @@ def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime) -> dict:
                 params,
             )
             return {"inserted": cursor.rowcount, "updated": 0, "deleted": 0}
+        if since is not None:
+            return _refresh_touched(cursor, facts, params)
         cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
         try:
             _changed_rows(cursor, facts, params)
@@ -186,3 +241,141 @@ def _apply(cursor, facts: str, period_id: int) -> dict:
         [period_id],
     )
     return {"inserted": cursor.rowcount, "updated": updated, "deleted": deleted}
+
+
+# --- only what changed (PostgreSQL) -------------------------------------------------------
+
+
+def claim_changes() -> bool:
+    """The customers noted as changed so far, into the temporary table ``CLAIMED`` for
+    this run's periods; False (nothing claimed) where nothing is tracked (SQLite)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CLAIMED}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {CLAIMED} AS SELECT id, customer_id FROM {FactSourceChange._meta.db_table}"
+        )
+        cursor.execute(f"ANALYZE {CLAIMED}")
+    return True
+
+
+def release_changes(recomputed: list[int]) -> None:
+    """After every period of the run is up to date: the claimed changes are spent, and a
+    tracked period the run did not recompute no longer is (its facts miss them). Changes
+    noted meanwhile stay for the next run."""
+    with transaction.atomic():
+        Period.objects.filter(tracked=True).exclude(pk__in=recomputed).update(tracked=False)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FactSourceChange._meta.db_table} WHERE id IN (SELECT id FROM {CLAIMED})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CLAIMED}")
+
+
+_TOUCHED_SQL = """
+SELECT customer_id FROM {claimed}
+UNION SELECT customer_id FROM {purchase} WHERE store_id IN ({stores})
+    AND purchased_at >= %(since)s AND purchased_at < %(upper)s AND customer_id IS NOT NULL
+UNION SELECT customer_id FROM {contact} WHERE occurred_at >= %(since)s AND occurred_at < %(upper)s
+    AND satisfaction IS NOT NULL AND customer_id IS NOT NULL
+UNION SELECT customer_id FROM {complaint} WHERE survey_answered_at >= %(since)s AND survey_answered_at < %(upper)s
+    AND customer_id IS NOT NULL
+UNION SELECT referred_by_id FROM {customer} WHERE home_store_id IN ({stores})
+    AND created_at >= %(since)s AND created_at < %(upper)s AND referred_by_id IS NOT NULL
+"""
+
+
+def _refresh_touched(cursor, facts: str, params: dict) -> dict:
+    stores = ", ".join(str(pk) for pk in Store.objects.values_list("pk", flat=True)) or "NULL"
+    cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+    cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
+    try:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {TOUCHED} AS {_TOUCHED_SQL.format(claimed=CLAIMED, stores=stores, **_tables())}",
+            params,
+        )
+        cursor.execute(f"ANALYZE {TOUCHED}")
+        # The touched customers' own figures; those without a purchase in the period drop out.
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {_select_sql(_FIGURES_SQL, TOUCHED)}", params)
+        cursor.execute(f"ANALYZE {CHANGED}")
+        counts = _apply_figures(cursor, facts, params["period"])
+        counts["reclassed"] = _reclassify(cursor, facts, params["period"])
+        return counts
+    finally:
+        cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+        cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
+
+
+def _apply_figures(cursor, facts: str, period_id: int) -> dict:
+    """The recomputed figures of the touched customers written over the stored ones: rows
+    whose buyer is gone deleted, changed ones updated, new buyers inserted (their classes
+    set by ``_reclassify``)."""
+    cursor.execute(
+        f"DELETE FROM {facts} WHERE period_id = %s AND customer_id IN (SELECT customer_id FROM {TOUCHED}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {CHANGED} s WHERE s.customer_id = {facts}.customer_id)",
+        [period_id],
+    )
+    deleted = cursor.rowcount
+    values = FIGURES[1:]
+    stored = ", ".join(f"{facts}.{name}" for name in values)
+    fresh = ", ".join(f"s.{name}" for name in values)
+    cursor.execute(
+        f"UPDATE {facts} SET {', '.join(f'{name} = s.{name}' for name in values)} FROM {CHANGED} s "
+        f"WHERE {facts}.period_id = %s AND {facts}.customer_id = s.customer_id AND ({stored}) IS DISTINCT FROM ({fresh})",
+        [period_id],
+    )
+    updated = cursor.rowcount
+    placeholder = {"abc": "''", "r": "0", "f": "0", "m": "0", "segment": "''"}
+    cursor.execute(
+        f"INSERT INTO {facts} (period_id, {', '.join(FIGURES + CLASSES)}) "
+        f"SELECT %s, {', '.join(f's.{name}' for name in FIGURES)}, {', '.join(placeholder[c] for c in CLASSES)} "
+        f"FROM {CHANGED} s WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {facts} f WHERE f.period_id = %s AND f.customer_id = s.customer_id)",
+        [period_id, period_id],
+    )
+    return {"inserted": cursor.rowcount, "updated": updated, "deleted": deleted}
+
+
+def _reclassify(cursor, facts: str, period_id: int) -> int:
+    """Every buyer's spend class, R, F, M and segment from their store's thresholds, the
+    rows whose class moved rewritten; returns how many.
+
+    A score is 1 + 5 * (customers of the store below) / n (integer division), so it is
+    at least k exactly when the value is above the store's ``ceil((k - 1) n / 5)``-th
+    smallest; a spend class holds while at most ``ceil(tenths n / 10) - 1`` customers
+    spend more, so exactly when the spend reaches the ``n - that``-th smallest. The
+    thresholds are read from each store's values sorted once; the same classes as the
+    ranks of ``_SELECT_SQL``, ties included."""
+    picks = []
+    for array in ("la", "pu", "am"):
+        picks += [f"{array}[({k - 1} * n + 4) / 5] AS {array}{k}" for k in range(2, 6)]
+    picks += [f"am[n - ({tenths} * n - 1) / 10] AS abc_{code}" for code, tenths in pareto.PARETO[:-1]]
+    cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}_bounds")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {TOUCHED}_bounds AS SELECT store_id, {', '.join(picks)} FROM ("
+        f"SELECT store_id, COUNT(*) AS n, array_agg(last_at ORDER BY last_at) AS la, "
+        f"array_agg(purchases ORDER BY purchases) AS pu, array_agg(amount ORDER BY amount) AS am "
+        f"FROM {facts} WHERE period_id = %s GROUP BY store_id) sorted",
+        [period_id],
+    )
+
+    def score(column: str, array: str) -> str:
+        return (
+            "(1" + "".join(f" + CASE WHEN {facts}.{column} > t.{array}{k} THEN 1 ELSE 0 END" for k in range(2, 6)) + ")"
+        )
+
+    r, f, m = score("last_at", "la"), score("purchases", "pu"), score("amount", "am")
+    whens = " ".join(f"WHEN {facts}.amount >= t.abc_{code} THEN '{code}'" for code, _t in pareto.PARETO[:-1])
+    fresh = {"abc": f"CASE {whens} ELSE '{pareto.PARETO[-1][0]}' END", "r": r, "f": f, "m": m}
+    fresh["segment"] = rules.segment_sql(r, f)
+    try:
+        cursor.execute(
+            f"UPDATE {facts} SET {', '.join(f'{name} = {fresh[name]}' for name in CLASSES)} "
+            f"FROM {TOUCHED}_bounds t WHERE {facts}.period_id = %s AND {facts}.store_id = t.store_id "
+            f"AND ({', '.join(f'{facts}.{name}' for name in CLASSES)}) IS DISTINCT FROM "
+            f"({', '.join(fresh[name] for name in CLASSES)})",
+            [period_id],
+        )
+        return cursor.rowcount
+    finally:
+        cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}_bounds")

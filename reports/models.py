@@ -99,6 +99,9 @@ class Period(models.Model):
     end = models.DateField()  # inclusive
     through = models.DateField(null=True, help_text="Purchases up to this day are counted.")
     computed_at = models.DateTimeField(null=True)
+    # True while every change to the facts' sources since the last computation is in
+    # FactSourceChange, so the next one may recompute only the customers named there.
+    tracked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-start", "kind"]
@@ -264,6 +267,17 @@ class FrequencyBands(models.Model):
         if purchases >= self.medium_from:
             return "medium"
         return "low"
+
+
+class FactSourceChange(models.Model):
+    """A customer whose period facts may have changed since the summary job last ran:
+    written by PostgreSQL triggers on purchases, customers, contacts and complaints
+    (migration 0004), whatever code made the change; read and removed by the job."""
+
+    customer_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.customer_id)
 
 
 class SummaryRun(models.Model):

@@ -68,10 +68,15 @@ def summarise(day: dt.date, *, periods: bool = True) -> dict:
     counts["clerk_days"] = summarise_days(days, as_of=day)
     counts["tiers"] = snapshot_tiers(day)
     if periods:
-        counts["periods"] = 0
+        claimed = customer_facts.claim_changes()
+        recomputed, counts["facts_written"] = [], 0
         for kind, key, start, end in periods_to_recompute(day):
-            summarise_period(kind, key, start, end, through=day)
-            counts["periods"] += 1
+            period, written = summarise_period(kind, key, start, end, through=day, claimed=claimed)
+            recomputed.append(period.pk)
+            counts["facts_written"] += sum(written.values())
+        if claimed:
+            customer_facts.release_changes(recomputed)
+        counts["periods"] = len(recomputed)
     if periods and connection.vendor == "postgresql":
         # Fresh statistics after rewriting many rows, so the planner keeps using the
         # indexes the pages rely on (autovacuum may come much later).
@@ -286,9 +291,14 @@ def periods_to_recompute(day: dt.date) -> list[tuple[str, str, dt.date, dt.date]
     return sorted(wanted.values(), key=lambda p: (p[2], p[0]))
 
 
-def summarise_period(kind: str, key: str, start: dt.date, end: dt.date, through: dt.date) -> Period:
+def summarise_period(
+    kind: str, key: str, start: dt.date, end: dt.date, through: dt.date, *, claimed: bool = False
+) -> tuple[Period, dict]:
     """Recompute one period's per-customer facts, store totals and buckets from purchases
-    up to ``through`` (or the period's end)."""
+    up to ``through`` (or the period's end). ``claimed``: the changes noted since the
+    period was last computed are claimed (``customer_facts.claim_changes``), so a
+    tracked period recomputes only the customers they name. Returns the period and the
+    fact rows written, by kind."""
     last = min(end, through)
     lower, upper = local_bounds(start, last)
     with transaction.atomic():
@@ -297,14 +307,19 @@ def summarise_period(kind: str, key: str, start: dt.date, end: dt.date, through:
         StorePeriodBucket.objects.filter(period=period).delete()
         StorePeriod.objects.filter(period=period).delete()
         if last >= start:
-            customer_facts.refresh(period.pk, lower, upper)
+            # Only forward: a day before the last computed one drops purchases, seen whole.
+            since = None
+            if claimed and period.tracked and period.through is not None and period.through <= last:
+                since = max(lower, local_bounds(start, period.through)[1])
+            written = customer_facts.refresh(period.pk, lower, upper, since=since)
             _insert_store_totals(period, lower, upper)
         else:
-            CustomerPeriod.objects.filter(period=period).delete()
+            written = {"deleted": CustomerPeriod.objects.filter(period=period).delete()[0]}
         period.through = last
         period.computed_at = timezone.now()
-        period.save(update_fields=["through", "computed_at"])
-    return period
+        period.tracked = claimed
+        period.save(update_fields=["through", "computed_at", "tracked"])
+    return period, written
 
 
 def _insert_store_totals(period: Period, lower: dt.datetime, upper: dt.datetime) -> None:
