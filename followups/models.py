@@ -133,8 +133,15 @@ class FollowUpTaskQuerySet(ScopedQuerySet):
 
 class FollowUpTask(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=TaskKind.choices)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+")
-    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    # Every sale writes tasks here and supersedes others: no index that another already
+    # covers (customer, store and assignee lead the composite ones below), and the columns
+    # that are mostly empty indexed only where set.
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    store = models.ForeignKey(
+        Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned to"),
@@ -142,6 +149,7 @@ class FollowUpTask(models.Model):
         null=True,
         blank=True,
         related_name="followup_tasks",
+        db_index=False,
     )
     purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     rule = models.ForeignKey(CadenceRule, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
@@ -151,7 +159,9 @@ class FollowUpTask(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=100)
     script = models.TextField(_("script"), blank=True)
-    template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    template = models.ForeignKey(
+        MessageTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     due_date = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.PENDING)
     overdue = models.BooleanField(_("overdue"), default=False)
@@ -167,15 +177,17 @@ class FollowUpTask(models.Model):
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
-    superseded_by = models.ForeignKey(Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    superseded_by = models.ForeignKey(
+        Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     # The clerk proposes, the manager sets (seed 003).
     proposed_due_date = models.DateField(_("proposed date"), null=True, blank=True)
     proposal_note = models.CharField(_("proposal"), max_length=200, blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -206,6 +218,10 @@ class FollowUpTask(models.Model):
             models.Index(fields=["assignee", "status", "due_date"]),
             models.Index(fields=["customer", "status", "due_date"]),
             models.Index(fields=["completed_at"]),
+            *(
+                models.Index(fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"followups_task_{name}")
+                for name in ("template", "completed_by", "superseded_by", "proposed_by")
+            ),
         ]
 
     def __str__(self) -> str:
