@@ -10,13 +10,15 @@ with five indexes each at a million customers). A period computed for the first 
 inserted directly.
 
 On PostgreSQL a period computed before needs even less: triggers (migration
-``reports/0004``) name in ``FactSourceChange`` every customer whose purchases, home store,
-referrals, rated contacts or complaint surveys changed, whatever code changed them. The
+``reports/0004``) name in ``FactSourceChange`` every customer added or removed, and every
+one whose purchases, home store, referrals, rated contacts or complaint surveys changed,
+whatever code changed them. The
 summary job claims those names (``claim_changes``) and recomputes the figures of those
 customers only, plus of those the period's newly covered days bring; then it places
 every buyer of the period in their classes again from per-store thresholds (a customer's
 score depends only on how many customers of their store are below them), and writes the
-rows whose class moved. Neither step reads the period's purchases as a whole.
+rows whose class moved. Neither step reads the period's purchases as a whole. A run with
+no change at all and no new day to cover leaves a tracked period as it is.
 """
 
 import datetime as dt
@@ -246,18 +248,19 @@ def _apply(cursor, facts: str, period_id: int) -> dict:
 # --- only what changed (PostgreSQL) -------------------------------------------------------
 
 
-def claim_changes() -> bool:
+def claim_changes() -> int | None:
     """The customers noted as changed so far, into the temporary table ``CLAIMED`` for
-    this run's periods; False (nothing claimed) where nothing is tracked (SQLite)."""
+    this run's periods; returns how many changes, None where nothing is tracked (SQLite)."""
     if connection.vendor != "postgresql":
-        return False
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {CLAIMED}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {CLAIMED} AS SELECT id, customer_id FROM {FactSourceChange._meta.db_table}"
         )
+        claimed = cursor.rowcount
         cursor.execute(f"ANALYZE {CLAIMED}")
-    return True
+    return claimed
 
 
 def release_changes(recomputed: list[int]) -> None:

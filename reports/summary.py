@@ -74,8 +74,8 @@ def summarise(day: dt.date, *, periods: bool = True) -> dict:
             period, written = summarise_period(kind, key, start, end, through=day, claimed=claimed)
             recomputed.append(period.pk)
             counts["facts_written"] += sum(written.values())
-            whole = whole or "reclassed" not in written
-        if claimed:
+            whole = whole or (written and "reclassed" not in written)
+        if claimed is not None:
             customer_facts.release_changes(recomputed)
         counts["periods"] = len(recomputed)
         if connection.vendor == "postgresql":
@@ -295,32 +295,34 @@ def periods_to_recompute(day: dt.date) -> list[tuple[str, str, dt.date, dt.date]
 
 
 def summarise_period(
-    kind: str, key: str, start: dt.date, end: dt.date, through: dt.date, *, claimed: bool = False
+    kind: str, key: str, start: dt.date, end: dt.date, through: dt.date, *, claimed: int | None = None
 ) -> tuple[Period, dict]:
     """Recompute one period's per-customer facts, store totals and buckets from purchases
     up to ``through`` (or the period's end). ``claimed``: the changes noted since the
     period was last computed are claimed (``customer_facts.claim_changes``), so a
-    tracked period recomputes only the customers they name. Returns the period and the
-    fact rows written, by kind."""
+    tracked period recomputes only the customers they name (``claimed``: how many), or
+    nothing at all when there are none and no new day. Returns the period and the fact
+    rows written, by kind."""
     last = min(end, through)
     lower, upper = local_bounds(start, last)
     with transaction.atomic():
         period, _created = Period.objects.get_or_create(key=key, defaults={"kind": kind, "start": start, "end": end})
         period = Period.objects.select_for_update().get(pk=period.pk)
+        tracked = claimed is not None and period.tracked and period.through is not None
+        if tracked and claimed == 0 and period.through == last:
+            return period, {}  # nothing its facts or totals read has changed
         StorePeriodBucket.objects.filter(period=period).delete()
         StorePeriod.objects.filter(period=period).delete()
         if last >= start:
             # Only forward: a day before the last computed one drops purchases, seen whole.
-            since = None
-            if claimed and period.tracked and period.through is not None and period.through <= last:
-                since = max(lower, local_bounds(start, period.through)[1])
+            since = max(lower, local_bounds(start, period.through)[1]) if tracked and period.through <= last else None
             written = customer_facts.refresh(period.pk, lower, upper, since=since)
             _insert_store_totals(period, lower, upper)
         else:
             written = {"deleted": CustomerPeriod.objects.filter(period=period).delete()[0]}
         period.through = last
         period.computed_at = timezone.now()
-        period.tracked = claimed
+        period.tracked = claimed is not None
         period.save(update_fields=["through", "computed_at", "tracked"])
     return period, written
 

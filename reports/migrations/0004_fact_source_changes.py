@@ -26,6 +26,12 @@ BEGIN
     SELECT DISTINCT customer_id FROM new_rows WHERE customer_id IS NOT NULL AND satisfaction IS NOT NULL;
     RETURN NULL;
 END $$;
+CREATE FUNCTION reports_note_new_customers() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO reports_factsourcechange (customer_id)
+    SELECT id FROM new_rows UNION SELECT referred_by_id FROM new_rows WHERE referred_by_id IS NOT NULL;
+    RETURN NULL;
+END $$;
 -- Row triggers: TG_ARGV names the customer columns to note, of the old and the new row.
 CREATE FUNCTION reports_note_row() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -57,15 +63,16 @@ CREATE TRIGGER reports_purchase_changed AFTER UPDATE ON customers_purchase FOR E
           OR OLD.purchased_at IS DISTINCT FROM NEW.purchased_at OR OLD.is_imported IS DISTINCT FROM NEW.is_imported)
     EXECUTE FUNCTION reports_note_row('customer_id');
 
--- A customer's own facts follow the home store; a referrer's count follows the referred.
-CREATE TRIGGER reports_customer_added AFTER INSERT ON customers_customer FOR EACH ROW
-    WHEN (NEW.referred_by_id IS NOT NULL) EXECUTE FUNCTION reports_note_row('referred_by_id');
+-- A customer's own facts follow the home store; a referrer's count follows the referred;
+-- a store's count of new customers follows every customer added or removed.
+CREATE TRIGGER reports_customers_added AFTER INSERT ON customers_customer
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reports_note_new_customers();
 CREATE TRIGGER reports_customer_changed AFTER UPDATE ON customers_customer FOR EACH ROW
     WHEN (OLD.home_store_id IS DISTINCT FROM NEW.home_store_id OR OLD.referred_by_id IS DISTINCT FROM NEW.referred_by_id
           OR OLD.created_at IS DISTINCT FROM NEW.created_at)
     EXECUTE FUNCTION reports_note_row('id', 'referred_by_id');
 CREATE TRIGGER reports_customer_removed AFTER DELETE ON customers_customer FOR EACH ROW
-    WHEN (OLD.referred_by_id IS NOT NULL) EXECUTE FUNCTION reports_note_row('referred_by_id');
+    EXECUTE FUNCTION reports_note_row('id', 'referred_by_id');
 
 CREATE TRIGGER reports_contacts_added AFTER INSERT ON customers_contactlog
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reports_note_new_contacts();
@@ -90,7 +97,7 @@ UNTRIGGERS = """
 DROP TRIGGER reports_purchases_added ON customers_purchase;
 DROP TRIGGER reports_purchases_removed ON customers_purchase;
 DROP TRIGGER reports_purchase_changed ON customers_purchase;
-DROP TRIGGER reports_customer_added ON customers_customer;
+DROP TRIGGER reports_customers_added ON customers_customer;
 DROP TRIGGER reports_customer_changed ON customers_customer;
 DROP TRIGGER reports_customer_removed ON customers_customer;
 DROP TRIGGER reports_contacts_added ON customers_contactlog;
@@ -102,6 +109,7 @@ DROP TRIGGER reports_complaint_removed ON complaints_complaint;
 DROP FUNCTION reports_note_new_purchases();
 DROP FUNCTION reports_note_gone_purchases();
 DROP FUNCTION reports_note_new_contacts();
+DROP FUNCTION reports_note_new_customers();
 DROP FUNCTION reports_note_row();
 """
 

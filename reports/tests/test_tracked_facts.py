@@ -15,7 +15,7 @@ from crm.models import Role
 from crm.tests.factories import make_staff
 from customers.models import Customer, Purchase
 from reports import summary
-from reports.models import CustomerPeriod, FactSourceChange, Period
+from reports.models import CustomerPeriod, FactSourceChange, Period, StorePeriod
 from reports.tests.conftest import TODAY, at, contact, customer, sale
 from reports.tests.test_summary import _contents
 
@@ -101,7 +101,9 @@ def test_days_later_it_counts_the_newly_covered_days(chain, store_c):
 def test_it_rewrites_only_the_facts_that_moved(chain, store_c):
     people, clerk = chain["people"], chain["clerk"]
     summary.summarise(TODAY)
+    totals = sorted(StorePeriod.objects.values_list("pk", flat=True))
     assert summary.summarise(TODAY)["facts_written"] == 0
+    assert sorted(StorePeriod.objects.values_list("pk", flat=True)) == totals, "nothing changed: left as it is"
     sale(store_c, clerk, people[0], dt.date(2025, 3, 12), total="20.00")
     written = summary.summarise(TODAY)["facts_written"]
     assert 3 <= written < CustomerPeriod.objects.count() / 2  # their row in each period, and the rows whose class moved
@@ -118,4 +120,14 @@ def test_a_period_the_run_leaves_out_is_seen_whole_when_it_comes_back(chain, sto
     summary.summarise(TODAY)
     in_place = _contents()
     assert CustomerPeriod.objects.filter(customer=people[2], amount__gte=800).count() == 3
+    assert _from_scratch() == in_place
+
+
+def test_a_new_customer_without_a_purchase_counts_among_the_stores_new_customers(chain, store_c):
+    summary.summarise(TODAY)
+    before = StorePeriod.objects.get(period__key="2025Q1", store=store_c).new_customers
+    customer(store_c, chain["clerk"], created=dt.date(2025, 3, 12))
+    summary.summarise(TODAY)
+    assert StorePeriod.objects.get(period__key="2025Q1", store=store_c).new_customers == before + 1
+    in_place = _contents()
     assert _from_scratch() == in_place
