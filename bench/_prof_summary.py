@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from summary_bench import add_a_day
 from reports import summary
 
-LIMIT = 0.3
+LIMIT = 0.1
 def timer(execute, sql, params, many, context):
     t = time.perf_counter()
     try:

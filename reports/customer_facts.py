@@ -172,7 +172,9 @@ def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime, *, since: dt
     columns = ", ".join(COLUMNS)
     params = {"false": False, "lower": lower, "upper": upper, "period": period_id, "since": since}
     with connection.cursor() as cursor:
-        if not CustomerPeriod.objects.filter(period_id=period_id).exists():
+        # A tracked period's facts are what the job left (facts deleted by hand: untrack
+        # the period, and it is computed whole).
+        if since is None and not CustomerPeriod.objects.filter(period_id=period_id).exists():
             cursor.execute(
                 f"INSERT INTO {facts} (period_id, {columns}) SELECT %(period)s, {columns} FROM ({_select_sql()}) fresh",
                 params,
