@@ -164,7 +164,7 @@ def _select_sql(template: str = _SELECT_SQL, only: str = "") -> str:
 
 def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime, *, since: dt.datetime | None = None) -> dict:
     """Bring the period's facts up to date from purchases in [lower, upper); returns the
-    rows inserted, updated and deleted. Runs inside the caller's transaction, which holds
+    rows inserted, updated and deleted (and on the tracked path, ``since``, reclassed). Runs inside the caller's transaction, which holds
     the period's row lock. ``since``: the upper bound of the period's last computation,
     whose changes since are all claimed (``claim_changes``): only the customers they
     name, and those of [since, upper), are recomputed."""

@@ -74,7 +74,7 @@ def summarise(day: dt.date, *, periods: bool = True) -> dict:
             period, written = summarise_period(kind, key, start, end, through=day, claimed=claimed)
             recomputed.append(period.pk)
             counts["facts_written"] += sum(written.values())
-            whole = whole or (written and "reclassed" not in written)
+            whole = whole or (written and "reclassed" not in written)  # only the tracked path reclasses
         if claimed is not None:
             customer_facts.release_changes(recomputed)
         counts["periods"] = len(recomputed)
@@ -351,10 +351,11 @@ def _insert_store_totals(period: Period, lower: dt.datetime, upper: dt.datetime)
     buckets: dict[tuple, list] = defaultdict(lambda: [0, zero])
     for g in groups:
         store = totals[g["store_id"]]
-        for name in ("customers", "repeat_customers", "purchases_sum", "rated_sum", "rating", "surveys_sum", "survey"):
+        for name in (
+            "customers", "repeat_customers", "purchases_sum", "total", "rated_sum", "rating", "surveys_sum", "survey",
+            "referrers",
+        ):  # fmt: skip
             store[name] += g[name]
-        store["referrers"] += g["referrers"]
-        store["total"] += g["total"]
         for dimension, bucket in (
             (Dimension.ABC, g["abc"]),
             (Dimension.RF, f"{g['r']}{g['f']}"),
