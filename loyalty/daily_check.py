@@ -12,6 +12,13 @@ The purchase-time check (``tiers.check_eligibility``) stays the per-customer pat
 module writes exactly what it would write for each customer the daily check selects (a
 test compares the two). PostgreSQL runs the set-based statements; other databases (the
 embedded SQLite demo) check the selected customers one at a time.
+
+A second run of the same day under the same rules (a catch-up after a crash, a run by
+hand) looks only at the customers noted in ``StandingChange`` since: triggers note every
+change that could let a customer newly qualify (migration 0005), so everyone else would
+come out as the last run left them. A run claims the noted rows visible at its start
+and removes exactly those at its end; rows noted meanwhile stay for the next run. A new
+day, or new rules, checks everyone again: the window moves and the rules change.
 """
 
 import datetime as dt
@@ -21,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Purchase, Tier
+from loyalty.check_models import StandingChange, TierCheckMark
 from loyalty.models import (
     OPEN_STATUSES,
     ApplicationEvent,
@@ -31,6 +39,7 @@ from loyalty.models import (
 )
 
 TEMP = "loyalty_daily_standing"
+CLAIMED = "loyalty_claimed_changes"
 # The job's statements aggregate every customer's purchases at once: enough memory to
 # hash them without spilling to disk (this transaction only).
 WORK_MEM = "128MB"
@@ -44,8 +53,9 @@ def _rules(version: RuleVersion) -> dict:
     return {rule.tier: rule for rule in version.rules.all()}
 
 
-def standing_sql(version: RuleVersion, day: dt.date) -> tuple[str, dict]:
-    """The SELECT of every candidate's standing on ``day`` under ``version``, and its params.
+def standing_sql(version: RuleVersion, day: dt.date, claimed_only: bool = False) -> tuple[str, dict]:
+    """The SELECT of every candidate's standing on ``day`` under ``version``, and its params;
+    with ``claimed_only``, of the customers in the claimed changes only.
 
     A candidate is below a rule's tier, meets it (single purchase or spend), and has no
     open application for that tier or higher: what the row-at-a-time check selected.
@@ -70,17 +80,20 @@ def standing_sql(version: RuleVersion, day: dt.date) -> tuple[str, dict]:
     # cumulative spend an import brought in.
     no_window = [tier.lower() for tier in (Tier.B, Tier.A) if not rules[tier].window_days]
     by_spend = " OR ".join(f"c.cumulative_spend >= %(cum_{t})s" for t in no_window) or "FALSE"
+    only = f"IN (SELECT DISTINCT customer_id FROM {CLAIMED})" if claimed_only else ""
     sql = f"""
         WITH bought AS (
             SELECT p.customer_id, {", ".join(singles + sums)}
             FROM {Purchase._meta.db_table} p
             WHERE p.customer_id IS NOT NULL AND NOT p.is_imported AND p.purchased_at < %(end)s
+              {"AND p.customer_id " + only if only else ""}
             GROUP BY p.customer_id
         ), standing AS (
             SELECT c.id AS customer_id, c.tier, c.home_store_id, c.last_purchase_at, c.cumulative_spend,
                    {", ".join(columns)}
             FROM {Customer._meta.db_table} c LEFT JOIN bought b ON b.customer_id = c.id
             WHERE c.tier IN ('C', 'B') AND (b.customer_id IS NOT NULL OR {by_spend})
+              {"AND c.id " + only if only else ""}
         ), met AS (
             SELECT s.*,
                    (s.single_b >= %(single_b)s OR s.cum_b >= %(cum_b)s) AS met_b,
@@ -106,8 +119,7 @@ def tier_check(day: dt.date, version: RuleVersion) -> dict:
     applications = CardApplication._meta.db_table
     events = ApplicationEvent._meta.db_table
     evaluations = TierEvaluation._meta.db_table
-    select, params = standing_sql(version, day)
-    params.update(
+    params = dict(
         day=day,
         now=now,
         version=version.pk,
@@ -118,6 +130,9 @@ def tier_check(day: dt.date, version: RuleVersion) -> dict:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        whole = _claim_changes(cursor, day, version)
+        select, standing_params = standing_sql(version, day, claimed_only=not whole)
+        params.update(standing_params)
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
         cursor.execute(f"CREATE TEMP TABLE {TEMP} ON COMMIT DROP AS {select}", params)
         checked = cursor.rowcount
@@ -181,4 +196,27 @@ def tier_check(day: dt.date, version: RuleVersion) -> dict:
             params,
         )
         opened = cursor.rowcount
-    return {"checked": checked, "applications_opened": opened, "applications_raised": raised}
+        _release_changes(cursor, day, version, whole)
+    return {"checked": checked, "applications_opened": opened, "applications_raised": raised, "whole": whole}
+
+
+def _claim_changes(cursor, day: dt.date, version: RuleVersion) -> bool:
+    """Claim the changes noted so far; True if this run must check everyone (see the
+    module docstring), False if the claimed customers are enough."""
+    changes = StandingChange._meta.db_table
+    cursor.execute(f"DROP TABLE IF EXISTS {CLAIMED}")
+    cursor.execute(f"CREATE TEMP TABLE {CLAIMED} ON COMMIT DROP AS SELECT id, customer_id FROM {changes}")
+    cursor.execute(f"ANALYZE {CLAIMED}")
+    mark = TierCheckMark.objects.filter(pk=1).first()
+    return mark is None or mark.day != day or mark.rule_version_id != version.pk
+
+
+def _release_changes(cursor, day: dt.date, version: RuleVersion, whole: bool) -> None:
+    """Remove the claimed changes (a whole check covered them too) and, after a whole
+    check, remember its day and rules."""
+    changes = StandingChange._meta.db_table
+    cursor.execute(f"DELETE FROM {changes} WHERE id IN (SELECT id FROM {CLAIMED})")
+    if whole:
+        TierCheckMark.objects.update_or_create(
+            pk=1, defaults={"day": day, "rule_version": version, "finished_at": timezone.now()}
+        )

@@ -497,4 +497,4 @@ class TierBenefit(models.Model):
         return f"{self.get_benefit_display()} {self.tier}"
 
 
-from loyalty.voucher_models import Voucher, VoucherType  # noqa: E402,F401  (models of this app)
+from loyalty import check_models, voucher_models  # noqa: E402,F401  (the other models of this app)
