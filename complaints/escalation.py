@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,20 +52,23 @@ def _due_breaches(complaint: Complaint, earlier: dict[int, Breach], now: dt.date
 def escalate(now: dt.datetime | None = None) -> dict:
     """Record and notify every breach due as of ``now``, in a fixed number of statements.
 
-    The complaints with a breach to record are locked and read again before it is
-    written, so two runs at once (the daily job and the hourly task, two workers) take
-    turns and the second finds the breaches recorded. A run with nothing new locks nothing.
+    Complaints whose round has both breaches are left out at once. The complaints with a
+    breach to record are locked and read again before it is written, so two runs at once
+    (the daily job and the hourly task, two workers) take turns and the second finds the
+    breaches recorded. A run with nothing new locks nothing.
     """
     now = now or timezone.now()
     second_after = dt.timedelta(hours=settings.COMPLAINTS_SECOND_BREACH_HOURS)
     counts = {"overdue": 0, "first_breaches": 0, "second_breaches": 0, "notifications": 0}
-    overdue = Complaint.objects.overdue(now).select_related("store", "customer").order_by("pk")
-    pending = _due(list(overdue), now, second_after)
-    counts["overdue"] = len(pending[0])
+    counts["overdue"] = Complaint.objects.overdue(now).count()
+    overdue = Complaint.objects.overdue(now).exclude(_both_breaches_recorded()).select_related("store", "customer")
+    pending = _due(list(overdue.order_by("pk")), now, second_after)
     if not pending[1]:
         return counts
     with transaction.atomic():
-        locked = list(overdue.filter(pk__in={b.complaint.pk for b in pending[1]}).select_for_update(of=("self",)))
+        locked = list(
+            overdue.order_by("pk").filter(pk__in={b.complaint.pk for b in pending[1]}).select_for_update(of=("self",))
+        )
         new = _due(locked, now, second_after)[1]
         if not new:
             return counts
@@ -78,6 +81,13 @@ def escalate(now: dt.datetime | None = None) -> dict:
             )
         counts["notifications"] = _record_and_notify(new, now)
     return counts
+
+
+def _both_breaches_recorded() -> Q:
+    """A complaint whose round has both its breaches has nothing left to escalate: it is
+    not read again (a backlog of such complaints costs a repeat run nothing)."""
+    this_round = Breach.objects.filter(complaint=OuterRef("pk"), round=OuterRef("reopened_count"))
+    return Q(Exists(this_round.filter(level=1))) & Q(Exists(this_round.filter(level=2)))
 
 
 def _due(complaints: list[Complaint], now: dt.datetime, second_after) -> tuple[list[Complaint], list[Breach]]:

@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from complaints import services
 from complaints.escalation import escalate_for_day
-from complaints.models import Breach, ComplaintEvent, Notification
+from complaints.models import Breach, Complaint, ComplaintEvent, Notification
 from complaints.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,28 @@ def test_the_run_costs_the_same_queries_for_ten_or_sixty_overdue(make_complaint,
     many, many_counts = queries(MONDAY + dt.timedelta(days=1))
     assert many_counts["first_breaches"] >= 30
     assert many <= few + 1, (few, many)
+
+
+def test_complaints_with_both_breaches_are_not_read_again(make_complaint, clerk_a, manager_a, head_office):
+    complaints_over_two_weeks(make_complaint, clerk_a, 40)
+    with time_machine.travel(at(MONDAY, 11), tick=False):
+        first = escalate_for_day(MONDAY)
+    done = set(Breach.objects.filter(level=2).values_list("complaint_id", flat=True))
+    assert first["second_breaches"] > 5
+    later = at(MONDAY, 11, 20)
+    read = []
+
+    def note(sender, instance, **kwargs):
+        read.append(instance.pk)
+
+    post_init.connect(note, sender=Complaint)
+    try:
+        with time_machine.travel(later, tick=False):
+            again = escalate_for_day(MONDAY)
+    finally:
+        post_init.disconnect(note, sender=Complaint)
+    assert again["overdue"] == first["overdue"], "they are still overdue"
+    assert again["first_breaches"] == again["second_breaches"] == 0
+    overdue = set(Complaint.objects.overdue(later).values_list("pk", flat=True))
+    assert done <= overdue
+    assert sorted(read) == sorted(overdue - done)
