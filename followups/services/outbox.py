@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, Window
+from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -37,13 +37,14 @@ def queue_due_messages(day: dt.date) -> dict:
     # A day-2 points message weeks late helps nobody (a backlog after an outage, a
     # restored backup, sales entered after the fact): such SMS are dropped, not sent.
     too_late = day - dt.timedelta(days=settings.KEDANG_SMS_MAX_LATE_DAYS)
-    expired = FollowUpTask.objects.due_on(too_late - dt.timedelta(days=1)).filter(
-        channel=Channel.SMS, messages__isnull=True
-    )
+    # NOT EXISTS, not the ORM's LEFT JOIN … IS NULL: PostgreSQL does not turn that join
+    # into an anti-join, and hashed the whole outbox for each batch (quadratic in a day's SMS).
+    unqueued = ~Exists(OutboundMessage.objects.filter(task_id=OuterRef("pk")))
+    expired = FollowUpTask.objects.due_on(too_late - dt.timedelta(days=1)).filter(unqueued, channel=Channel.SMS)
     cancelled += FollowUpTask.objects.filter(id__in=expired.values("id"), status=TaskStatus.PENDING).update(
         status=TaskStatus.CANCELLED, note=notes.TOO_LATE
     )
-    due = FollowUpTask.objects.due_on(day).filter(channel=Channel.SMS, messages__isnull=True)
+    due = FollowUpTask.objects.due_on(day).filter(unqueued, channel=Channel.SMS)
     # The ids first, in one query, then each batch by primary key: "the next 500 due after
     # id N" would walk the whole task table once per batch.
     ids = list(due.order_by("id").values_list("id", flat=True))

@@ -234,3 +234,18 @@ def test_a_batch_claims_no_more_messages_than_its_size(make_customer):
     assert OutboundMessage.objects.filter(status=MessageStatus.SENDING).count() == 500
     assert OutboundMessage.objects.filter(status=MessageStatus.QUEUED).count() == 500
     assert outbox.claim_batch(now, after=batch[-1].pk, size=500)[0].pk > batch[-1].pk
+
+
+def test_queueing_looks_up_each_task_s_message_by_key_not_by_joining_the_outbox(make_customer, purchase_on):
+    """A LEFT JOIN of the outbox (the ORM's ``messages__isnull``) is not an anti-join for
+    PostgreSQL: each batch hashed every message queued so far."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = make_customer(name="王芳", gender="F")
+    purchase_on(customer, dt.date(2025, 4, 1), amount="1200", item="羊毛西装")
+    with CaptureQueriesContext(connection) as ctx:
+        counts = outbox.queue_due_messages(dt.date(2025, 4, 3))
+    assert counts["messages_queued"] == 1
+    reads = [q["sql"] for q in ctx.captured_queries if "followups_outboundmessage" in q["sql"]]
+    assert reads and not [sql for sql in reads if 'LEFT OUTER JOIN "followups_outboundmessage"' in sql]
