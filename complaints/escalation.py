@@ -122,14 +122,15 @@ def _record_and_notify(breaches: list[Breach], now: dt.datetime) -> int:
     )
     managers = notify.store_managers_of({b.complaint.store_id for b in breaches})
     head_office = notify.head_office() if any(b.level >= 2 for b in breaches) else []
-    rows = []
+    rows, links = [], {}
     for b in breaches:
         complaint = b.complaint
         users = {complaint.owner_id, *managers.get(complaint.store_id, [])}
         if b.level >= 2:
             users.update(user.pk for user in head_office)
         key = f"breach:{complaint.pk}:{complaint.reopened_count}:{b.level}"
-        rows += [notify.notification(user_id, texts[id(b)], key, complaint) for user_id in users if user_id]
+        link = links.get(complaint.pk) or links.setdefault(complaint.pk, complaint.get_absolute_url())
+        rows += [notify.notification(user_id, texts[id(b)], key, complaint, link) for user_id in users if user_id]
     return notify.store(rows)
 
 

@@ -26,11 +26,12 @@ def send(recipients, *, text: str, key: str, complaint: Complaint | None = None,
     return Notification.objects.filter(key__in=[row.key for row in rows]).count() - before
 
 
-def notification(user_id: int, text: str, key: str, complaint: Complaint) -> Notification:
+def notification(user_id: int, text: str, key: str, complaint: Complaint, link: str = "") -> Notification:
+    """One notice about ``complaint`` (``link`` its page, when the caller has it already)."""
     return Notification(
         recipient_id=user_id,
         text=text[:300],
-        link=complaint.get_absolute_url(),
+        link=link or complaint.get_absolute_url(),
         complaint=complaint,
         key=f"{key}:{user_id}",
         created_at=timezone.now(),
