@@ -307,16 +307,13 @@ def _refresh_touched(cursor, facts: str, params: dict) -> dict:
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {_select_sql(_FIGURES_SQL, TOUCHED)}", params)
         cursor.execute(f"ANALYZE {CHANGED}")
         # A few thousand rows looked up by key: left to itself the planner hashes the
-        # whole period's rows to join them (seconds instead of milliseconds), and its
-        # JIT compiles the long class expressions for seconds to save milliseconds.
+        # whole period's rows to join them (seconds instead of milliseconds).
         cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute("SET LOCAL enable_mergejoin = off")
-        cursor.execute("SET LOCAL jit = off")
         counts = _apply_figures(cursor, facts, params["period"])
         counts["reclassed"] = _reclassify(cursor, facts, params["period"])
         cursor.execute("SET LOCAL enable_hashjoin = on")
         cursor.execute("SET LOCAL enable_mergejoin = on")
-        cursor.execute("RESET jit")
         return counts
     finally:
         cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
@@ -440,33 +437,17 @@ def _moved_rows(cursor, facts: str, period_id: int) -> bool:
         return f"(o.bounds ->> '{name}')::{_SQL_TYPE[names[name]]}"
 
     stores = f"{BOUNDS} t LEFT JOIN {kept} o ON o.period_id = %(period)s AND o.store_id = t.store_id"
+    rows = f"JOIN {facts} f ON f.period_id = %(period)s AND f.store_id = t.store_id"
     newly = " OR ".join(f"(t.{name} IS NULL) <> ({old(name)} IS NULL)" for name in names)
-    # Each moved threshold as a band of one column, typed, so each band is one index range.
-    bands = []
-    for name, column in names.items():
-        ends = {c: ("NULL", "NULL") for c in _SQL_TYPE}
-        ends[column] = (f"LEAST(t.{name}, {old(name)})", f"GREATEST(t.{name}, {old(name)})")
-        bands.append(
-            f"SELECT t.store_id, '{column}' AS col, "
-            + ", ".join(
-                f"{lo}::{_SQL_TYPE[c]} AS lo_{c}, {hi}::{_SQL_TYPE[c]} AS hi_{c}" for c, (lo, hi) in ends.items()
-            )
-            + f" FROM {stores} WHERE t.{name} <> {old(name)}"
-        )
-    cursor.execute(f"DROP TABLE IF EXISTS {MOVED}_bands")
-    cursor.execute(f"CREATE TEMPORARY TABLE {MOVED}_bands AS {' UNION ALL '.join(bands)}", {"period": period_id})
-    cursor.execute(f"ANALYZE {MOVED}_bands")
-    rows = f"JOIN {facts} f ON f.period_id = %(period)s AND f.store_id = b.store_id"
     parts = [
         f"SELECT id FROM {facts} WHERE period_id = %(period)s AND customer_id IN (SELECT customer_id FROM {TOUCHED})",
-        f"SELECT f.id FROM {stores} JOIN {facts} f ON f.period_id = %(period)s AND f.store_id = t.store_id "
-        f"WHERE o.store_id IS NULL OR {newly}",
+        f"SELECT f.id FROM {stores} {rows} WHERE o.store_id IS NULL OR {newly}",
     ]
     parts += [
-        f"SELECT f.id FROM {MOVED}_bands b {rows} AND f.{c} BETWEEN b.lo_{c} AND b.hi_{c} WHERE b.col = '{c}'"
-        for c in _SQL_TYPE
+        f"SELECT f.id FROM {stores} {rows} AND f.{column} BETWEEN LEAST(t.{name}, {old(name)}) "
+        f"AND GREATEST(t.{name}, {old(name)}) WHERE t.{name} <> {old(name)}"
+        for name, column in names.items()
     ]
     cursor.execute(f"CREATE TEMPORARY TABLE {MOVED} AS {' UNION '.join(parts)}", {"period": period_id})
-    cursor.execute(f"DROP TABLE {MOVED}_bands")
     cursor.execute(f"ANALYZE {MOVED}")
     return True
