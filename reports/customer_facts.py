@@ -29,7 +29,7 @@ from crm import pareto
 from crm.models import Store
 from customers.models import ContactLog, Customer, Purchase
 from reports import rules
-from reports.models import ClassBound, CustomerPeriod, FactSourceChange, Period
+from reports.models import CustomerPeriod, FactSourceChange, Period
 
 # What a fact row holds besides its period (the temporary table's columns, in order).
 COLUMNS = [
@@ -179,12 +179,9 @@ def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime, *, since: dt
                 f"INSERT INTO {facts} (period_id, {columns}) SELECT %(period)s, {columns} FROM ({_select_sql()}) fresh",
                 params,
             )
-            ClassBound.objects.filter(period_id=period_id).delete()
             return {"inserted": cursor.rowcount, "updated": 0, "deleted": 0}
         if since is not None:
             return _refresh_touched(cursor, facts, params)
-        # Compared whole: the classes come from ranks, the next tracked run places every buyer.
-        ClassBound.objects.filter(period_id=period_id).delete()
         cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
         try:
             _changed_rows(cursor, facts, params)
@@ -311,9 +308,9 @@ def _refresh_touched(cursor, facts: str, params: dict) -> dict:
         cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute("SET LOCAL enable_mergejoin = off")
         counts = _apply_figures(cursor, facts, params["period"])
-        counts["reclassed"] = _reclassify(cursor, facts, params["period"])
         cursor.execute("SET LOCAL enable_hashjoin = on")
         cursor.execute("SET LOCAL enable_mergejoin = on")
+        counts["reclassed"] = _reclassify(cursor, facts, params["period"])
         return counts
     finally:
         cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
@@ -350,18 +347,6 @@ def _apply_figures(cursor, facts: str, period_id: int) -> dict:
     return {"inserted": cursor.rowcount, "updated": updated, "deleted": deleted}
 
 
-# The class thresholds of ``_reclassify`` by name, and the fact each one is compared with.
-def _threshold_names() -> dict[str, str]:
-    names = {f"{array}{k}": column for array, column in _SORTED.items() for k in range(2, 6)}
-    return names | {f"abc_{code}": "amount" for code, _tenths in pareto.PARETO[:-1]}
-
-
-_SORTED = {"la": "last_at", "pu": "purchases", "am": "amount"}
-_SQL_TYPE = {"last_at": "timestamptz", "purchases": "bigint", "amount": "numeric"}
-BOUNDS = f"{TOUCHED}_bounds"
-MOVED = f"{TOUCHED}_moved"
-
-
 def _reclassify(cursor, facts: str, period_id: int) -> int:
     """Every buyer's spend class, R, F, M and segment from their store's thresholds, the
     rows whose class moved rewritten; returns how many.
@@ -371,20 +356,14 @@ def _reclassify(cursor, facts: str, period_id: int) -> int:
     smallest; a spend class holds while at most ``ceil(tenths n / 10) - 1`` customers
     spend more, so exactly when the spend reaches the ``n - that``-th smallest. The
     thresholds are read from each store's values sorted once; the same classes as the
-    ranks of ``_SELECT_SQL``, ties included.
-
-    The thresholds the last run placed the buyers by are kept (``ClassBound``): a buyer
-    whose figures did not change keeps their class unless a value of theirs lies between
-    an old and a new threshold of their store, so only those and the touched customers
-    are compared (by index), not the whole period."""
+    ranks of ``_SELECT_SQL``, ties included."""
     picks = []
-    for array in _SORTED:
+    for array in ("la", "pu", "am"):
         picks += [f"{array}[({k - 1} * n + 4) / 5] AS {array}{k}" for k in range(2, 6)]
     picks += [f"am[n - ({tenths} * n - 1) / 10] AS abc_{code}" for code, tenths in pareto.PARETO[:-1]]
-    cursor.execute(f"DROP TABLE IF EXISTS {BOUNDS}")
-    cursor.execute(f"DROP TABLE IF EXISTS {MOVED}")
+    cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}_bounds")
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {BOUNDS} AS SELECT store_id, {', '.join(picks)} FROM ("
+        f"CREATE TEMPORARY TABLE {TOUCHED}_bounds AS SELECT store_id, {', '.join(picks)} FROM ("
         f"SELECT store_id, COUNT(*) AS n, array_agg(last_at ORDER BY last_at) AS la, "
         f"array_agg(purchases ORDER BY purchases) AS pu, array_agg(amount ORDER BY amount) AS am "
         f"FROM {facts} WHERE period_id = %s GROUP BY store_id) sorted",
@@ -401,53 +380,14 @@ def _reclassify(cursor, facts: str, period_id: int) -> int:
     fresh = {"abc": f"CASE {whens} ELSE '{pareto.PARETO[-1][0]}' END", "r": r, "f": f, "m": m}
     fresh["segment"] = rules.segment_sql(r, f)
     try:
-        only = f"AND {facts}.id IN (SELECT id FROM {MOVED}) " if _moved_rows(cursor, facts, period_id) else ""
         cursor.execute(
             f"UPDATE {facts} SET {', '.join(f'{name} = {fresh[name]}' for name in CLASSES)} "
-            f"FROM {BOUNDS} t WHERE {facts}.period_id = %s AND {facts}.store_id = t.store_id {only}"
+            f"FROM {TOUCHED}_bounds t WHERE {facts}.period_id = %s AND {facts}.store_id = t.store_id "
             # The segment follows R and F: not compared.
             f"AND ({', '.join(f'{facts}.{name}' for name in CLASSES[:-1])}) IS DISTINCT FROM "
             f"({', '.join(fresh[name] for name in CLASSES[:-1])})",
             [period_id],
         )
-        reclassed = cursor.rowcount
-        kept = ClassBound._meta.db_table
-        cursor.execute(f"DELETE FROM {kept} WHERE period_id = %s", [period_id])
-        cursor.execute(
-            f"INSERT INTO {kept} (period_id, store_id, bounds) SELECT %s, store_id, to_jsonb(t) - 'store_id' FROM {BOUNDS} t",
-            [period_id],
-        )
-        return reclassed
+        return cursor.rowcount
     finally:
-        cursor.execute(f"DROP TABLE IF EXISTS {BOUNDS}")
-        cursor.execute(f"DROP TABLE IF EXISTS {MOVED}")
-
-
-def _moved_rows(cursor, facts: str, period_id: int) -> bool:
-    """Into ``MOVED``, the ids of the rows whose class may have moved since the kept
-    thresholds: the touched customers', every row of a store without kept thresholds
-    (or where one is newly missing or present), and the rows with a value between a
-    store's old and new threshold. False if the period has no kept thresholds (all rows)."""
-    kept = ClassBound._meta.db_table
-    if not ClassBound.objects.filter(period_id=period_id).exists():
-        return False
-    names = _threshold_names()
-
-    def old(name: str) -> str:
-        return f"(o.bounds ->> '{name}')::{_SQL_TYPE[names[name]]}"
-
-    stores = f"{BOUNDS} t LEFT JOIN {kept} o ON o.period_id = %(period)s AND o.store_id = t.store_id"
-    rows = f"JOIN {facts} f ON f.period_id = %(period)s AND f.store_id = t.store_id"
-    newly = " OR ".join(f"(t.{name} IS NULL) <> ({old(name)} IS NULL)" for name in names)
-    parts = [
-        f"SELECT id FROM {facts} WHERE period_id = %(period)s AND customer_id IN (SELECT customer_id FROM {TOUCHED})",
-        f"SELECT f.id FROM {stores} {rows} WHERE o.store_id IS NULL OR {newly}",
-    ]
-    parts += [
-        f"SELECT f.id FROM {stores} {rows} AND f.{column} BETWEEN LEAST(t.{name}, {old(name)}) "
-        f"AND GREATEST(t.{name}, {old(name)}) WHERE t.{name} <> {old(name)}"
-        for name, column in names.items()
-    ]
-    cursor.execute(f"CREATE TEMPORARY TABLE {MOVED} AS {' UNION '.join(parts)}", {"period": period_id})
-    cursor.execute(f"ANALYZE {MOVED}")
-    return True
+        cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}_bounds")

@@ -168,10 +168,6 @@ class CustomerPeriod(models.Model):
             # The chain's customers of one class or segment, biggest first.
             models.Index(fields=["period", "abc", "-amount"]),
             models.Index(fields=["period", "segment", "-amount"]),
-            # The tracked path reads the buyers whose recency or visits lie between a
-            # store's old and new class thresholds (``customer_facts._reclassify``).
-            models.Index(fields=["period", "store", "last_at"]),
-            models.Index(fields=["period", "store", "purchases"]),
         ]
 
     def __str__(self) -> str:
@@ -285,22 +281,6 @@ class FactSourceChange(models.Model):
 
     def __str__(self) -> str:
         return str(self.customer_id)
-
-
-class ClassBound(models.Model):
-    """A store's class thresholds in a period as the summary job last placed its buyers
-    (``customer_facts._reclassify``): the next run rewrites only the buyers between these
-    and the new ones. Gone when the period is compared whole."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
-    store_id = models.BigIntegerField()
-    bounds = models.JSONField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "store_id"], name="reports_one_bound_per_store")]
-
-    def __str__(self) -> str:
-        return f"{self.period_id} {self.store_id}"
 
 
 class SummaryRun(models.Model):

@@ -131,34 +131,3 @@ def test_a_new_customer_without_a_purchase_counts_among_the_stores_new_customers
     assert StorePeriod.objects.get(period__key="2025Q1", store=store_c).new_customers == before + 1
     in_place = _contents()
     assert _from_scratch() == in_place
-
-
-def test_runs_after_runs_placed_by_the_kept_thresholds_give_what_a_computation_from_scratch_gives(chain, store_c):
-    """From the second tracked run on, only the touched buyers and those between a store's
-    old and new thresholds are compared; every day must still equal a fresh computation."""
-    from django.db import transaction
-
-    from reports.models import ClassBound
-
-    people, clerk, rng = chain["people"], chain["clerk"], chain["rng"]
-    summary.summarise(TODAY)
-    assert not ClassBound.objects.exists(), "computed whole: placed by ranks"
-    for day in (5, 8, 10, 11, 12):
-        for person in rng.sample(people, rng.choice([3, 8, 15])):
-            when = dt.date(2025, 3, day) if rng.random() < 0.7 else dt.date(2025, rng.choice([1, 2]), 20)
-            sale(
-                person.home_store,
-                clerk,
-                person,
-                when,
-                total=rng.choice(["20.00", "50.00", "90.00", "300.00", "2000.00"]),
-            )
-        if day == 10:
-            newcomer = customer(store_c, clerk, created=dt.date(2025, 3, 10))
-            sale(store_c, clerk, newcomer, dt.date(2025, 3, 10), total="20.00")
-        summary.summarise(TODAY)
-        assert ClassBound.objects.exists(), "a tracked run keeps its thresholds"
-        tracked = _contents()
-        with transaction.atomic():
-            assert tracked == _from_scratch(), f"after the sales of March {day}"
-            transaction.set_rollback(True)
