@@ -62,14 +62,13 @@ def escalate(now: dt.datetime | None = None) -> dict:
     counts = {"overdue": 0, "first_breaches": 0, "second_breaches": 0, "notifications": 0}
     counts["overdue"] = Complaint.objects.overdue(now).count()
     overdue = Complaint.objects.overdue(now).exclude(_both_breaches_recorded()).select_related("store", "customer")
-    pending = _due(list(overdue.order_by("pk")), now, second_after)
-    if not pending[1]:
+    overdue = overdue.order_by("pk")
+    pending = _due(list(overdue), now, second_after)
+    if not pending:
         return counts
     with transaction.atomic():
-        locked = list(
-            overdue.order_by("pk").filter(pk__in={b.complaint.pk for b in pending[1]}).select_for_update(of=("self",))
-        )
-        new = _due(locked, now, second_after)[1]
+        locked = list(overdue.filter(pk__in={b.complaint.pk for b in pending}).select_for_update(of=("self",)))
+        new = _due(locked, now, second_after)
         if not new:
             return counts
         Breach.objects.bulk_create(new)
@@ -90,15 +89,15 @@ def _both_breaches_recorded() -> Q:
     return Q(Exists(this_round.filter(level=1))) & Q(Exists(this_round.filter(level=2)))
 
 
-def _due(complaints: list[Complaint], now: dt.datetime, second_after) -> tuple[list[Complaint], list[Breach]]:
-    """``complaints`` and the breaches among them not recorded yet."""
+def _due(complaints: list[Complaint], now: dt.datetime, second_after) -> list[Breach]:
+    """The breaches of ``complaints`` not recorded yet."""
     earlier: dict[tuple[int, int], dict[int, Breach]] = {}
     for breach in Breach.objects.filter(complaint__in=[c.pk for c in complaints]):
         earlier.setdefault((breach.complaint_id, breach.round), {})[breach.level] = breach
     new = []
     for complaint in complaints:
         new += _due_breaches(complaint, earlier.get((complaint.pk, complaint.reopened_count), {}), now, second_after)
-    return complaints, new
+    return new
 
 
 def _text(breach: Breach) -> str:
@@ -122,15 +121,20 @@ def _record_and_notify(breaches: list[Breach], now: dt.datetime) -> int:
     )
     managers = notify.store_managers_of({b.complaint.store_id for b in breaches})
     head_office = notify.head_office() if any(b.level >= 2 for b in breaches) else []
-    rows, links = [], {}
+    rows = []
+    complaints = {b.complaint.pk: b.complaint for b in breaches}
+    links = {pk: complaint.get_absolute_url() for pk, complaint in complaints.items()}  # one reverse each
     for b in breaches:
         complaint = b.complaint
         users = {complaint.owner_id, *managers.get(complaint.store_id, [])}
         if b.level >= 2:
             users.update(user.pk for user in head_office)
         key = f"breach:{complaint.pk}:{complaint.reopened_count}:{b.level}"
-        link = links.get(complaint.pk) or links.setdefault(complaint.pk, complaint.get_absolute_url())
-        rows += [notify.notification(user_id, texts[id(b)], key, complaint, link) for user_id in users if user_id]
+        rows += [
+            notify.notification(user_id, texts[id(b)], key, complaint, links[complaint.pk])
+            for user_id in users
+            if user_id
+        ]
     return notify.store(rows)
 
 

@@ -80,20 +80,22 @@ def standing_sql(version: RuleVersion, day: dt.date, claimed_only: bool = False)
     # cumulative spend an import brought in.
     no_window = [tier.lower() for tier in (Tier.B, Tier.A) if not rules[tier].window_days]
     by_spend = " OR ".join(f"c.cumulative_spend >= %(cum_{t})s" for t in no_window) or "FALSE"
-    only = f"IN (SELECT DISTINCT customer_id FROM {CLAIMED})" if claimed_only else ""
+    claimed = f"IN (SELECT DISTINCT customer_id FROM {CLAIMED})"
+    only_purchases = f"AND p.customer_id {claimed}" if claimed_only else ""
+    only_customers = f"AND c.id {claimed}" if claimed_only else ""
     sql = f"""
         WITH bought AS (
             SELECT p.customer_id, {", ".join(singles + sums)}
             FROM {Purchase._meta.db_table} p
             WHERE p.customer_id IS NOT NULL AND NOT p.is_imported AND p.purchased_at < %(end)s
-              {"AND p.customer_id " + only if only else ""}
+              {only_purchases}
             GROUP BY p.customer_id
         ), standing AS (
             SELECT c.id AS customer_id, c.tier, c.home_store_id, c.last_purchase_at, c.cumulative_spend,
                    {", ".join(columns)}
             FROM {Customer._meta.db_table} c LEFT JOIN bought b ON b.customer_id = c.id
             WHERE c.tier IN ('C', 'B') AND (b.customer_id IS NOT NULL OR {by_spend})
-              {"AND c.id " + only if only else ""}
+              {only_customers}
         ), met AS (
             SELECT s.*,
                    (s.single_b >= %(single_b)s OR s.cum_b >= %(cum_b)s) AS met_b,

@@ -12,12 +12,11 @@ inserted directly.
 On PostgreSQL a period computed before needs even less: triggers (migration
 ``reports/0004``) name in ``FactSourceChange`` every customer added or removed, and every
 one whose purchases, home store, referrals, rated contacts or complaint surveys changed,
-whatever code changed them. The
-summary job claims those names (``claim_changes``) and recomputes the figures of those
-customers only, plus of those the period's newly covered days bring; then it places
-every buyer of the period in their classes again from per-store thresholds (a customer's
-score depends only on how many customers of their store are below them), and writes the
-rows whose class moved. Neither step reads the period's purchases as a whole. A run with
+whatever code changed them. The summary job claims those names (``claim_changes``) and
+recomputes the figures of those customers only, plus of those the period's newly covered
+days bring; then it places every buyer of the period in their classes again from
+per-store thresholds (a customer's score depends only on how many customers of their
+store are below them), and writes the rows whose class moved. Neither step reads the period's purchases as a whole. A run with
 no change at all and no new day to cover leaves a tracked period as it is.
 """
 
@@ -164,8 +163,8 @@ def _select_sql(template: str = _SELECT_SQL, only: str = "") -> str:
 
 def refresh(period_id: int, lower: dt.datetime, upper: dt.datetime, *, since: dt.datetime | None = None) -> dict:
     """Bring the period's facts up to date from purchases in [lower, upper); returns the
-    rows inserted, updated and deleted (and on the tracked path, ``since``, reclassed). Runs inside the caller's transaction, which holds
-    the period's row lock. ``since``: the upper bound of the period's last computation,
+    rows inserted, updated and deleted (and on the tracked path, ``since``, reclassed).
+    Runs inside the caller's transaction, which holds the period's row lock. ``since``: the upper bound of the period's last computation,
     whose changes since are all claimed (``claim_changes``): only the customers they
     name, and those of [since, upper), are recomputed."""
     facts = CustomerPeriod._meta.db_table
